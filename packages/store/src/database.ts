@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { accessTokenStore } from './access-token-store.ts';
+import { apiStore } from './api-store.ts';
+import { clientStore } from './client-store.ts';
+import { migrations } from './migrations/index.ts';
+import { replayStore } from './replay-store.ts';
+import type { Database } from './schema.ts';
+import { signingKeyStore } from './signing-key-store.ts';
+import { nodeSqliteDialect } from './sqlite-dialect.ts';
+import type { AccessTokenStore, ApiStore, ClientStore, Dialect, ReplayStore, SigningKeyStore } from './types.ts';
+
+/** Every storage role over one database connection (pool). */
+export interface Store {
+  readonly dialect: Dialect;
+  readonly db: Kysely<Database>;
+  readonly clients: ClientStore;
+  readonly apis: ApiStore;
+  readonly signingKeys: SigningKeyStore;
+  readonly accessTokens: AccessTokenStore;
+  readonly replay: ReplayStore;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+// int8 columns hold epoch seconds and counts, all far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/** Parses a `database` URL: `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
+export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new Error(`database URL "${url}" has no path`);
+    return { dialect: 'sqlite', target: path };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', target: url };
+  throw new Error(`database URL must start with sqlite: or postgres:// (got "${url.split(':')[0]}:")`);
+}
+
+const provider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  },
+};
+
+/** Opens the database named by `url`; call `migrate()` before use. */
+export function openStore(url: string, options: StoreOptions = {}): Store {
+  const { dialect, target } = parseDatabaseUrl(url);
+  let kyselyDialect: ReturnType<typeof nodeSqliteDialect>;
+  if (dialect === 'sqlite') {
+    if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
+    kyselyDialect = nodeSqliteDialect(target);
+  } else {
+    kyselyDialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 }) });
+  }
+  const db = new Kysely<Database>({ dialect: kyselyDialect });
+  return {
+    dialect,
+    db,
+    clients: clientStore(db),
+    apis: apiStore(db),
+    signingKeys: signingKeyStore(db),
+    accessTokens: accessTokenStore(db),
+    replay: replayStore(db),
+    async migrate() {
+      const migrator = new Migrator({
+        db,
+        provider,
+        migrationTableName: 'portcullis_migrations',
+        migrationLockTableName: 'portcullis_migrations_lock',
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
