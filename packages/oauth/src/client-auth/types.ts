@@ -1,0 +1,33 @@
+import type { ReplayStore } from '@portcullis/store';
+import type { Client, ClientAuthMethod } from '../clients.ts';
+import type { Clock } from '../clock.ts';
+import type { FormBody } from '../form.ts';
+
+/** What a client-authenticated endpoint receives (RFC 6749 §2.3). */
+export interface ClientAuthRequest {
+  body: FormBody;
+  authorization?: string | undefined;
+  /** Absolute URL of the endpoint being called: an acceptable `aud` of a client assertion. */
+  endpoint: string;
+}
+
+export interface ClientAuthContext {
+  issuer: string;
+  clock: Clock;
+  replay: ReplayStore;
+  /** Extra `aud` values accepted in client assertions besides the issuer and the endpoint. */
+  assertionAudiences: string[];
+}
+
+/** The credentials a request presents, before the client is known. */
+export interface PresentedCredentials {
+  method: ClientAuthMethod;
+  clientId: string;
+  secret?: string;
+  assertion?: string;
+}
+
+export interface ClientAuthMethodHandler {
+  method: ClientAuthMethod;
+  verify(credentials: PresentedCredentials, client: Client, context: ClientAuthContext): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import type { Api } from './apis.ts';
+import type { Client } from './clients.ts';
+import type { OAuthContext } from './context.ts';
+import { invalidScope, invalidTarget } from './errors.ts';
+import { type FormBody, param, paramList } from './form.ts';
+import { parseScope } from './scope.ts';
+
+export interface ResolvedTarget {
+  api: Api;
+  scopes: string[];
+}
+
+function allowedScopes(client: Client, api: Api): string[] {
+  const registered = new Set(client.scope.split(' '));
+  return Object.keys(api.scopes).filter((s) => registered.has(s));
+}
+
+/**
+ * Decides the audience and scopes of a token request (RFC 8707 §2, RFC 6749 §3.3).
+ * `audience` is accepted as a synonym of `resource`. Without a scope the client gets every
+ * scope it is registered for on that API; without a resource, the one API the client may use.
+ */
+export async function resolveTarget(context: OAuthContext, client: Client, body: FormBody): Promise<ResolvedTarget> {
+  const requested = [...new Set([...paramList(body, 'resource'), ...paramList(body, 'audience')])];
+  const scopes = parseScope(param(body, 'scope'));
+  if (requested.length > 1) throw invalidTarget('request a token for one resource at a time');
+  const apis = await context.apis.all();
+  let api: Api | undefined;
+  if (requested[0] !== undefined) {
+    const resource = requested[0];
+    if (resource.includes('#')) throw invalidTarget('resource must not contain a fragment');
+    api = apis.get(resource);
+    if (!api) throw invalidTarget('resource is not a known API');
+  } else {
+    const candidates = [...apis.values()].filter((candidate) => {
+      const allowed = allowedScopes(client, candidate);
+      return allowed.length > 0 && scopes.every((s) => allowed.includes(s));
+    });
+    if (candidates.length === 0)
+      throw scopes.length ? invalidScope('requested scope is not allowed for this client') : invalidTarget('resource is required');
+    if (candidates.length > 1) throw invalidTarget('resource is required: the client may obtain tokens for more than one API');
+    api = candidates[0] as Api;
+  }
+  const allowed = allowedScopes(client, api);
+  if (allowed.length === 0) throw invalidTarget('client may not obtain tokens for this resource');
+  const refused = scopes.filter((s) => !allowed.includes(s));
+  if (refused.length) throw invalidScope(`scope not allowed for this client and resource: ${refused.join(' ')}`);
+  return { api, scopes: scopes.length ? scopes : allowed };
+}

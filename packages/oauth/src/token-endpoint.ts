@@ -1,0 +1,36 @@
+import type { TokenResponse } from './access-token-issuer.ts';
+import { authenticateClient } from './client-auth/authenticate-client.ts';
+import type { ClientAuthRequest } from './client-auth/types.ts';
+import type { Client } from './clients.ts';
+import type { OAuthContext } from './context.ts';
+import { unsupportedGrantType } from './errors.ts';
+import { type FormBody, requiredParam } from './form.ts';
+import { clientCredentialsGrant } from './grants/client-credentials.ts';
+
+export type GrantHandler = (context: OAuthContext, client: Client, body: FormBody) => Promise<TokenResponse>;
+
+/** Grant types by their `grant_type` value; later grants register here. */
+export const grantHandlers: Record<string, GrantHandler> = {
+  client_credentials: clientCredentialsGrant,
+};
+
+/** RFC 6749 §3.2: authenticate the client, then run the grant it asks for. */
+export async function tokenEndpoint(context: OAuthContext, request: ClientAuthRequest): Promise<TokenResponse> {
+  const grantType = requiredParam(request.body, 'grant_type');
+  const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
+  const client = await authenticateClient(request, context.clients, clientAuthContext(context));
+  if (!handler) throw unsupportedGrantType(`grant_type ${grantType} is not supported`);
+  const response = await handler(context, client, request.body);
+  context.onTokenIssued?.(grantType, response.access_token.includes('.') ? 'jwt' : 'opaque');
+  return response;
+}
+
+/** The slice of the context that client authentication needs. */
+export function clientAuthContext(context: OAuthContext) {
+  return {
+    issuer: context.issuer,
+    clock: context.clock,
+    replay: context.replay,
+    assertionAudiences: [context.endpoints.token_endpoint],
+  };
+}

@@ -1,0 +1,56 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { adminRoutes } from './admin/admin-routes.ts';
+import { sendError } from './http/error-mapping.ts';
+import { parseFormBody } from './http/form-body.ts';
+import { healthRoutes } from './http/health-routes.ts';
+import { oauthRoutes } from './http/oauth-routes.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface AppOptions {
+  /** Pino logger options or an instance; false silences logs (tests). */
+  logger?: FastifyServerOptions['logger'];
+  metrics?: Metrics;
+}
+
+/** Logger settings that keep credentials out of the logs: no bodies, no query strings, no auth headers. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers.dpop'], censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+    },
+  };
+}
+
+/** The HTTP edge: one Fastify instance with every route of the server. */
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = runtime;
+  const metrics = options.metrics ?? createMetrics();
+  runtime.context.onTokenIssued = metrics.tokenIssued;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.log.level),
+    logController: new LogController({ disableRequestLogging: !config.log.requests }),
+    bodyLimit: config.limits.body_size,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, parseFormBody(body as string));
+  });
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' }));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  oauthRoutes(app, runtime);
+  adminRoutes(app, runtime);
+  healthRoutes(app, runtime, metrics);
+  return app;
+}

@@ -1,0 +1,81 @@
+/**
+ * The configuration, declared once: every key with its type, default and meaning. The loader
+ * validates against it, the environment overrides are derived from it, and
+ * docs/configuration.md is generated from it (and checked against it by a test).
+ */
+export type Setting =
+  | { type: 'string'; default?: string; description: string; enum?: readonly string[]; secret?: boolean }
+  | { type: 'integer'; default: number; description: string; min?: number; max?: number }
+  | { type: 'boolean'; default: boolean; description: string };
+
+export type Section = { [key: string]: Setting | Section };
+
+export const configSchema = {
+  issuer: {
+    type: 'string',
+    description: 'Issuer identifier (RFC 8414): the public base URL of this server. Defaults to http://<host>:<port>.',
+  },
+  host: { type: 'string', default: '127.0.0.1', description: 'Address to listen on.' },
+  port: { type: 'integer', default: 9000, min: 0, max: 65535, description: 'Port to listen on (0 picks a free one).' },
+  database: {
+    type: 'string',
+    default: 'sqlite:./data/portcullis.db',
+    description: 'sqlite:<path> (embedded, WAL mode) or postgres://user@host:port/db.',
+    secret: true,
+  },
+  redis: { type: 'string', description: 'Optional Redis URL for shared hot state across nodes.', secret: true },
+  data_dir: { type: 'string', default: './data', description: 'Directory for local state (the development key-encryption key).' },
+  log: {
+    level: {
+      type: 'string',
+      default: 'info',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      description: 'Log level (pino).',
+    },
+    requests: { type: 'boolean', default: false, description: 'Log every request (method, route, status, time; never bodies or tokens).' },
+  },
+  keys: {
+    algorithm: {
+      type: 'string',
+      default: 'ES256',
+      enum: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+      description: 'Algorithm of newly generated signing keys.',
+    },
+    encryption_key: {
+      type: 'string',
+      description:
+        'Key-encryption key for signing keys at rest (16+ characters). Unset: a development key is generated under data_dir, with a warning.',
+      secret: true,
+    },
+    propagation_delay: {
+      type: 'integer',
+      default: 600,
+      min: 0,
+      description: 'Seconds a rotated-in key is published in the JWKS before it signs, so verifiers have fetched it.',
+    },
+    poll_interval: { type: 'integer', default: 2, min: 1, description: 'Seconds between checks for keys rotated by another process.' },
+  },
+  tokens: {
+    introspection_response_ttl: {
+      type: 'integer',
+      default: 60,
+      min: 1,
+      description: 'Lifetime (seconds) of RFC 9701 signed introspection responses.',
+    },
+  },
+  cache: {
+    registry_ttl_ms: {
+      type: 'integer',
+      default: 1000,
+      min: 0,
+      description: 'How long client and API definitions are cached in memory; changes made by other processes show within this time.',
+    },
+  },
+  limits: {
+    body_size: { type: 'integer', default: 65536, min: 1024, description: 'Largest request body accepted, in bytes (413 beyond).' },
+  },
+  shutdown_timeout: { type: 'integer', default: 10, min: 0, description: 'Seconds to let in-flight requests finish on SIGTERM/SIGINT.' },
+} as const satisfies Section;
+
+/** Top-level lists: validated per entry by the admin layer's metadata rules. */
+export const listKeys = ['clients', 'apis', 'users', 'gateway'] as const;

@@ -1,0 +1,66 @@
+import { type FormBody, introspectionEndpoint, invalidRequest, revocationEndpoint, serverMetadata, tokenEndpoint } from '@portcullis/oauth';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Runtime } from '../runtime.ts';
+
+/** RFC 6749 §3.2 / RFC 7662 §2.1 / RFC 7009 §2.1: these endpoints take form bodies only. */
+function formBody(request: FastifyRequest): FormBody {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw invalidRequest('the request body must be application/x-www-form-urlencoded');
+  }
+  return request.body as FormBody;
+}
+
+/** Discovery, JWKS, token, introspection and revocation. */
+export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const context = runtime.context;
+  const { endpoints } = context;
+  const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+  app.get('/.well-known/oauth-authorization-server', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return serverMetadata(context);
+  });
+
+  app.get('/.well-known/openid-configuration', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return serverMetadata(context);
+  });
+
+  app.get('/.well-known/jwks.json', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=60').type('application/jwk-set+json');
+    return context.keys.jwks();
+  });
+
+  app.post('/oauth2/token', async (request, reply) => {
+    const response = await tokenEndpoint(context, {
+      body: formBody(request),
+      authorization: request.headers.authorization,
+      endpoint: endpoints.token_endpoint,
+    });
+    reply.headers(noStore);
+    return response;
+  });
+
+  app.post('/oauth2/introspect', async (request, reply) => {
+    const result = await introspectionEndpoint(context, {
+      body: formBody(request),
+      authorization: request.headers.authorization,
+      endpoint: endpoints.introspection_endpoint,
+      accept: request.headers.accept,
+    });
+    reply.headers(noStore);
+    if (result.kind === 'jwt') return reply.type('application/token-introspection+jwt').send(result.body);
+    return result.body;
+  });
+
+  app.post('/oauth2/revoke', async (request, reply) => {
+    await revocationEndpoint(context, {
+      body: formBody(request),
+      authorization: request.headers.authorization,
+      endpoint: endpoints.revocation_endpoint,
+    });
+    reply.headers(noStore);
+    return reply.code(200).send();
+  });
+}

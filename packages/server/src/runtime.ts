@@ -1,0 +1,74 @@
+import {
+  ApiRegistry,
+  ClientRegistry,
+  type Clock,
+  endpointUrls,
+  KeyEncryption,
+  KeyRing,
+  type OAuthContext,
+  systemClock,
+} from '@portcullis/oauth';
+import { openStore, type Store } from '@portcullis/store';
+import { builtinApis } from './builtin-apis.ts';
+import type { Config } from './config/types.ts';
+import { resolveKeyEncryptionKey } from './key-encryption-key.ts';
+
+/** The server's long-lived parts, shared by the HTTP edge and the CLI. */
+export interface Runtime {
+  config: Config;
+  store: Store;
+  context: OAuthContext;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  warn?: (message: string) => void;
+  /** Create the first signing key when there is none (servers do; read-only CLI commands do not). */
+  ensureSigningKey?: boolean;
+}
+
+/** Opens the database, applies migrations and built-in APIs, and loads the signing keys. */
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const store = openStore(config.database);
+  try {
+    await store.migrate();
+    const now = clock();
+    for (const api of builtinApis(config.issuer)) {
+      const existing = await store.apis.get(api.identifier);
+      if (JSON.stringify(existing?.metadata) !== JSON.stringify(api.metadata)) {
+        await store.apis.upsert({ ...api, created_at: existing?.created_at ?? now, updated_at: now });
+      }
+    }
+    const apis = new ApiRegistry(store.apis, { ttlMs: config.cache.registry_ttl_ms });
+    const keys = new KeyRing({
+      store: store.signingKeys,
+      encryption: new KeyEncryption(resolveKeyEncryptionKey(config, options.warn ?? console.warn)),
+      clock,
+      algorithm: config.keys.algorithm,
+      propagationDelay: config.keys.propagation_delay,
+      // A retired key stays published while anything it signed may still be presented.
+      maxTokenLifetime: async () =>
+        Math.max(config.tokens.introspection_response_ttl, ...[...(await apis.all()).values()].map((a) => a.access_token_ttl)),
+    });
+    if (options.ensureSigningKey ?? true) await keys.init();
+    else await keys.refresh();
+    await apis.all();
+    const context: OAuthContext = {
+      issuer: config.issuer,
+      endpoints: endpointUrls(config.issuer),
+      clock,
+      clients: new ClientRegistry(store.clients, { ttlMs: config.cache.registry_ttl_ms }),
+      apis,
+      keys,
+      accessTokens: store.accessTokens,
+      replay: store.replay,
+      introspectionResponseTtl: config.tokens.introspection_response_ttl,
+    };
+    return { config, store, context, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
