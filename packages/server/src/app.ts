@@ -24,6 +24,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
+const routeTables = new WeakMap<FastifyInstance, string[]>();
+
+/** Every route the app registered, as `METHOD /path` (for documentation checks). */
+export function registeredRoutes(app: FastifyInstance): string[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** The HTTP edge: one Fastify instance with every route of the server. */
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = runtime;
@@ -37,6 +44,11 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  const table: string[] = [];
+  routeTables.set(app, table);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') table.push(`${method} ${route.url}`);
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseFormBody(body as string));
   });
@@ -45,8 +57,14 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
+  // While shutting down, responses close their connection so keep-alive sockets do not hold the exit.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    if (closing) reply.header('connection', 'close');
     return payload;
   });
   oauthRoutes(app, runtime);

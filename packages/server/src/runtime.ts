@@ -31,7 +31,8 @@ export interface RuntimeOptions {
 /** Opens the database, applies migrations and built-in APIs, and loads the signing keys. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
-  const store = openStore(config.database);
+  const warn = options.warn ?? console.warn;
+  const store = openStore(config.database, { onIdleError: (error) => warn(`database connection lost (will reconnect): ${error.message}`) });
   try {
     await store.migrate();
     const now = clock();
@@ -44,7 +45,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     const apis = new ApiRegistry(store.apis, { ttlMs: config.cache.registry_ttl_ms });
     const keys = new KeyRing({
       store: store.signingKeys,
-      encryption: new KeyEncryption(resolveKeyEncryptionKey(config, options.warn ?? console.warn)),
+      encryption: new KeyEncryption(resolveKeyEncryptionKey(config, warn)),
       clock,
       algorithm: config.keys.algorithm,
       propagationDelay: config.keys.propagation_delay,

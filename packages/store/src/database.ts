@@ -30,6 +30,8 @@ export interface Store {
 export interface StoreOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** Told about connection errors of idle pooled clients (they are replaced, not fatal). */
+  onIdleError?: (error: Error) => void;
 }
 
 // int8 columns hold epoch seconds and counts, all far below 2^53.
@@ -60,7 +62,11 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
     kyselyDialect = nodeSqliteDialect(target);
   } else {
-    kyselyDialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 }) });
+    const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
+    // An idle client's connection can drop (database restart, failover): without a listener the
+    // pool's 'error' event would crash the process; the pool replaces the client on next use.
+    pool.on('error', (error) => options.onIdleError?.(error));
+    kyselyDialect = new PostgresDialect({ pool });
   }
   const db = new Kysely<Database>({ dialect: kyselyDialect });
   return {

@@ -92,12 +92,14 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Command-line overrides by dotted path (`--port` → port). */
   overrides?: Record<string, unknown>;
+  /** Content as if read from a file (tests, embedding). Merged under the file's. */
+  inline?: Record<string, unknown>;
 }
 
 /** Reads, expands, overrides, validates and freezes the configuration. */
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
-  let input: Record<string, unknown> = {};
+  let input: Record<string, unknown> = { ...options.inline };
   if (options.file) {
     let text: string;
     try {
@@ -114,7 +116,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (parsed !== null && parsed !== undefined && (typeof parsed !== 'object' || Array.isArray(parsed))) {
       throw new ConfigError(`${options.file}: the top level must be a mapping`);
     }
-    input = expand(parsed ?? {}, env, '') as Record<string, unknown>;
+    input = { ...input, ...(expand(parsed ?? {}, env, '') as Record<string, unknown>) };
   }
   rejectUnknown(input, configSchema, '');
   const config: Record<string, unknown> = {};
