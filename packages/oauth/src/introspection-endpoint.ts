@@ -80,13 +80,15 @@ export async function introspectionEndpoint(
   const claims = await lookUp(context, caller, token);
   if (!request.accept?.includes(introspectionJwtMediaType)) return { kind: 'json', body: claims };
   const now = context.clock();
+  // A cached answer must not outlive the token it describes.
+  const exp = Math.min(now + context.introspectionResponseTtl, typeof claims.exp === 'number' ? claims.exp : Number.POSITIVE_INFINITY);
   return {
     kind: 'jwt',
     body: signJwt(context.keys.signingKey(), 'token-introspection+jwt', {
       iss: context.issuer,
       aud: caller.client_id,
       iat: now,
-      exp: now + context.introspectionResponseTtl,
+      exp,
       token_introspection: claims,
     }),
   };

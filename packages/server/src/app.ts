@@ -1,6 +1,8 @@
+import { fgaRoutes } from '@portcullis/authz/http/routes';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { sendError } from './http/error-mapping.ts';
+import { fgaAuthorizer } from './http/fga-auth.ts';
 import { parseFormBody } from './http/form-body.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { oauthRoutes } from './http/oauth-routes.ts';
@@ -70,5 +72,6 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   oauthRoutes(app, runtime);
   adminRoutes(app, runtime);
   healthRoutes(app, runtime, metrics);
+  await app.register(fgaRoutes, { prefix: '/fga', store: runtime.store, authorize: fgaAuthorizer(runtime) });
   return app;
 }

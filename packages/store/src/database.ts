@@ -5,6 +5,8 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import pg from 'pg';
 import { accessTokenStore } from './access-token-store.ts';
 import { apiStore } from './api-store.ts';
+import { authzStores } from './authz-stores.ts';
+import type { AuthzStores } from './authz-types.ts';
 import { clientStore } from './client-store.ts';
 import { migrations } from './migrations/index.ts';
 import { replayStore } from './replay-store.ts';
@@ -22,6 +24,8 @@ export interface Store {
   readonly signingKeys: SigningKeyStore;
   readonly accessTokens: AccessTokenStore;
   readonly replay: ReplayStore;
+  /** The permission service: stores, models, tuples, changelog, assertions. */
+  readonly authz: AuthzStores;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -77,6 +81,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     signingKeys: signingKeyStore(db),
     accessTokens: accessTokenStore(db),
     replay: replayStore(db),
+    authz: authzStores(db),
     async migrate() {
       const migrator = new Migrator({
         db,

@@ -1,3 +1,5 @@
+import type { AuthzDatabase } from './authz-schema.ts';
+
 /** Row shapes of the tables, as Kysely sees them. Times are epoch seconds. */
 export interface ClientsTable {
   client_id: string;
@@ -42,7 +44,7 @@ export interface ReplayGuardTable {
   expires_at: number;
 }
 
-export interface Database {
+export interface Database extends AuthzDatabase {
   clients: ClientsTable;
   apis: ApisTable;
   signing_keys: SigningKeysTable;

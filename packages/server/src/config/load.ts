@@ -138,6 +138,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     config[key] = list;
   }
   if (input.gateway !== undefined) config.gateway = input.gateway;
+  config.fga ??= {};
   if (config.issuer === undefined) config.issuer = `http://${config.host}:${config.port}`;
   const issuer = String(config.issuer);
   try {

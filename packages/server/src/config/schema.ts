@@ -74,6 +74,14 @@ export const configSchema = {
   limits: {
     body_size: { type: 'integer', default: 65536, min: 1024, description: 'Largest request body accepted, in bytes (413 beyond).' },
   },
+  fga: {
+    preshared_keys: {
+      type: 'string',
+      description:
+        'Comma-separated keys the permissions API (/fga) also accepts as Bearer tokens, for local use. Unset: only Portcullis access tokens for <issuer>/fga.',
+      secret: true,
+    },
+  },
   shutdown_timeout: { type: 'integer', default: 10, min: 0, description: 'Seconds to let in-flight requests finish on SIGTERM/SIGINT.' },
 } as const satisfies Section;
 

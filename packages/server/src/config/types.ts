@@ -13,6 +13,7 @@ export interface Config {
   tokens: { introspection_response_ttl: number };
   cache: { registry_ttl_ms: number };
   limits: { body_size: number };
+  fga: { preshared_keys?: string };
   shutdown_timeout: number;
   clients: Record<string, unknown>[];
   apis: Record<string, unknown>[];

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as oauthCore from './0001-oauth-core.ts';
+import * as authz from './0002-authz.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
   '0001-oauth-core': oauthCore,
+  '0002-authz': authz,
 };

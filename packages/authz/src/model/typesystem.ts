@@ -1,0 +1,121 @@
+import { type CompiledCondition, compileCondition } from '../conditions.ts';
+import { FgaError } from '../errors.ts';
+import { type ParsedUser, parseObject, parseUser, type TupleKey, tupleKeyString } from '../tuple-key.ts';
+import type { AuthorizationModel, RelationReference, Userset } from './types.ts';
+
+export interface RelationDefinition {
+  readonly type: string;
+  readonly name: string;
+  readonly rewrite: Userset;
+  readonly directTypes: readonly RelationReference[];
+}
+
+/** A model indexed for resolution: types, relations, type restrictions and compiled conditions. */
+export class TypeSystem {
+  readonly model: AuthorizationModel;
+  readonly #types = new Map<string, Map<string, RelationDefinition>>();
+  readonly #conditions = new Map<string, CompiledCondition | Error>();
+
+  constructor(model: AuthorizationModel) {
+    this.model = model;
+    for (const definition of model.type_definitions) {
+      const relations = new Map<string, RelationDefinition>();
+      for (const [name, rewrite] of Object.entries(definition.relations ?? {})) {
+        const directTypes = definition.metadata?.relations?.[name]?.directly_related_user_types ?? [];
+        relations.set(name, { type: definition.type, name, rewrite, directTypes });
+      }
+      this.#types.set(definition.type, relations);
+    }
+  }
+
+  get id(): string {
+    return this.model.id ?? '';
+  }
+
+  get types(): string[] {
+    return [...this.#types.keys()];
+  }
+
+  hasType(type: string): boolean {
+    return this.#types.has(type);
+  }
+
+  relations(type: string): RelationDefinition[] {
+    return [...(this.#types.get(type)?.values() ?? [])];
+  }
+
+  relation(type: string, relation: string): RelationDefinition | undefined {
+    return this.#types.get(type)?.get(relation);
+  }
+
+  hasCondition(name: string): boolean {
+    return Boolean(this.model.conditions?.[name]);
+  }
+
+  /** The compiled condition; compiled on first use and kept with the model. */
+  condition(name: string): CompiledCondition {
+    let compiled = this.#conditions.get(name);
+    if (!compiled) {
+      const definition = this.model.conditions?.[name];
+      if (!definition) compiled = new Error(`condition '${name}' is not defined`);
+      else {
+        try {
+          compiled = compileCondition(definition);
+        } catch (error) {
+          compiled = error as Error;
+        }
+      }
+      this.#conditions.set(name, compiled);
+    }
+    if (compiled instanceof Error)
+      throw new FgaError('validation_error', `failed to evaluate relationship condition '${name}': ${compiled.message}`);
+    return compiled;
+  }
+
+  /** Why the tuple does not fit the model, or undefined when it does (OpenFGA's tuple validation). */
+  tupleProblem(tuple: TupleKey): string | undefined {
+    const object = parseObject(tuple.object);
+    if (!object) return `invalid 'object' field format`;
+    const user = parseUser(tuple.user);
+    if (!user) return `invalid 'user' field format`;
+    if (!this.hasType(object.type)) return `type '${object.type}' not found`;
+    const relation = this.relation(object.type, tuple.relation);
+    if (!relation) return `relation '${object.type}#${tuple.relation}' not found`;
+    if (!this.hasType(user.type)) return `type '${user.type}' not found`;
+    if (user.relation && !this.relation(user.type, user.relation)) return `relation '${user.type}#${user.relation}' not found`;
+    const conditionName = tuple.condition?.name ?? '';
+    if (conditionName && !this.hasCondition(conditionName)) return `condition '${conditionName}' is undefined`;
+    if (!relation.directTypes.some((ref) => referenceMatches(ref, user) && (ref.condition ?? '') === conditionName)) {
+      const shown = user.wildcard ? `${user.type}:*` : user.relation ? `${user.type}#${user.relation}` : user.type;
+      return `type '${shown}'${conditionName ? ` with condition '${conditionName}'` : ''} is not an allowed type restriction for '${object.type}#${tuple.relation}'`;
+    }
+    return undefined;
+  }
+
+  /** Throws `invalid_tuple` (or `code`) when the tuple does not fit the model. */
+  assertValidTuple(tuple: TupleKey, code: 'invalid_tuple' | 'validation_error' = 'invalid_tuple'): void {
+    const problem = this.tupleProblem(tuple);
+    if (problem) throw new FgaError(code, `Invalid tuple '${tupleKeyString(tuple)}'. Reason: ${problem}`);
+  }
+
+  /** Whether a stored tuple still fits this model; tuples written under older models may not. */
+  isValidTuple(tuple: TupleKey): boolean {
+    return this.tupleProblem(tuple) === undefined;
+  }
+}
+
+export function referenceMatches(ref: RelationReference, user: ParsedUser): boolean {
+  if (ref.type !== user.type) return false;
+  if (user.wildcard) return Boolean(ref.wildcard);
+  if (user.relation) return ref.relation === user.relation;
+  return !ref.relation && !ref.wildcard;
+}
+
+/** Whether the relation's rewrite reads direct tuples (`this`) anywhere. */
+export function rewriteHasThis(rewrite: Userset): boolean {
+  if (rewrite.this) return true;
+  const children = rewrite.union?.child ?? rewrite.intersection?.child ?? [];
+  if (children.some(rewriteHasThis)) return true;
+  if (rewrite.difference) return rewriteHasThis(rewrite.difference.base) || rewriteHasThis(rewrite.difference.subtract);
+  return false;
+}

@@ -1,0 +1,364 @@
+import type { AuthorizationModelRecord, Store } from '@portcullis/store';
+import { InvalidCursorError, TupleWriteConflict } from '@portcullis/store';
+import { monotonicFactory } from 'ulid';
+import type { Explanation } from './check/types.ts';
+import { type AuthzEngine, type AuthzEngineOptions, type BatchCheckOutcome, createAuthzEngine, type ReadScope } from './engine.ts';
+import { FgaError } from './errors.ts';
+import type { UsersetTreeNode } from './expand.ts';
+import type { ListObjectsPage } from './list-objects.ts';
+import type { ListUsersResult, UserFilter } from './list-users.ts';
+import type { AuthorizationModel } from './model/types.ts';
+import { TypeSystem } from './model/typesystem.ts';
+import { validateModel } from './model/validate.ts';
+import { assertTupleFormat, parseObject, type TupleKey, tupleKeyString } from './tuple-key.ts';
+import type { TupleReader } from './tuple-reader.ts';
+
+/** OpenFGA's read consistency preference. */
+export type Consistency = 'UNSPECIFIED' | 'MINIMIZE_LATENCY' | 'HIGHER_CONSISTENCY';
+
+export interface ReadOptions {
+  authorization_model_id?: string;
+  consistency?: Consistency;
+  /** A token from a write: the read sees at least that write. */
+  consistency_token?: string;
+}
+
+export interface QueryInput extends ReadOptions {
+  contextual_tuples?: TupleKey[];
+  context?: Record<string, unknown>;
+}
+
+export interface FgaServiceOptions extends AuthzEngineOptions {
+  /** Tuples per write request (OpenFGA's default is 100). */
+  maxTuplesPerWrite?: number;
+  /** Checks per batch-check request (OpenFGA's default is 50). */
+  maxChecksPerBatch?: number;
+  now?: () => number;
+}
+
+const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** Consistency tokens name the store revision a write produced. */
+export const encodeConsistencyToken = (revision: number): string => Buffer.from(`r${revision}`).toString('base64url');
+
+function decodeConsistencyToken(token: string): number {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  const revision = /^r(\d+)$/.exec(text)?.[1];
+  if (revision === undefined) throw new FgaError('validation_error', 'invalid consistency_token');
+  return Number(revision);
+}
+
+function toReader(store: Store, storeId: string): TupleReader {
+  return {
+    readByObject: (object, relation) => store.authz.tuples.readByObject(storeId, object, relation),
+    objectIds: (objectType, after, limit) => store.authz.tuples.objectIds(storeId, objectType, after, limit),
+  };
+}
+
+/**
+ * The permission service's use cases (OpenFGA's commands) over the storage roles and the
+ * engine: ids, validation, model resolution, consistency. No HTTP here.
+ */
+export class FgaService {
+  readonly #store: Store;
+  readonly #engine: AuthzEngine;
+  readonly #now: () => number;
+  readonly #ulid = monotonicFactory();
+  readonly #maxTuplesPerWrite: number;
+  readonly #maxChecksPerBatch: number;
+  // Models are immutable, so a parsed model is reused until evicted.
+  readonly #typesystems = new Map<string, TypeSystem>();
+
+  constructor(store: Store, options: FgaServiceOptions = {}) {
+    this.#store = store;
+    this.#engine = createAuthzEngine(options);
+    this.#now = options.now ?? Date.now;
+    this.#maxTuplesPerWrite = options.maxTuplesPerWrite ?? 100;
+    this.#maxChecksPerBatch = options.maxChecksPerBatch ?? 50;
+  }
+
+  async createStore(name: string) {
+    if (typeof name !== 'string' || name.length < 3 || name.length > 64)
+      throw new FgaError('validation_error', 'invalid CreateStoreRequest.Name: value length must be between 3 and 64 runes');
+    return this.#store.authz.stores.create({ id: this.#ulid(this.#now()), name, created_at: this.#now() });
+  }
+
+  async getStore(storeId: string) {
+    if (!ulidPattern.test(storeId)) throw new FgaError('validation_error', `invalid store_id '${storeId}'`);
+    const record = await this.#store.authz.stores.get(storeId);
+    if (!record) throw new FgaError('store_id_not_found', 'No store found for the given id');
+    return record;
+  }
+
+  listStores(pageSize: number, continuationToken?: string, name?: string) {
+    return this.#store.authz.stores.list({ pageSize, after: continuationToken || undefined, name });
+  }
+
+  async deleteStore(storeId: string) {
+    await this.getStore(storeId);
+    await this.#store.authz.stores.delete(storeId, this.#now());
+  }
+
+  async writeModel(storeId: string, input: AuthorizationModel): Promise<string> {
+    await this.getStore(storeId);
+    const model: AuthorizationModel = {
+      schema_version: input?.schema_version,
+      type_definitions: input?.type_definitions,
+      conditions: input?.conditions ?? {},
+    };
+    validateModel(model);
+    const id = this.#ulid(this.#now());
+    await this.#store.authz.models.insert({
+      id,
+      store_id: storeId,
+      schema_version: model.schema_version,
+      type_definitions: model.type_definitions,
+      conditions: model.conditions ?? {},
+      created_at: this.#now(),
+    });
+    return id;
+  }
+
+  async readModel(storeId: string, modelId: string): Promise<AuthorizationModel> {
+    return (await this.#typesystem(storeId, modelId)).model;
+  }
+
+  async listModels(storeId: string, pageSize: number, continuationToken?: string) {
+    await this.getStore(storeId);
+    const page = await this.#store.authz.models.list(storeId, { pageSize, after: continuationToken || undefined });
+    return { items: page.items.map(toModel), next: page.next };
+  }
+
+  /** Deletes then writes, atomically; returns the consistency token of the result. */
+  async write(
+    storeId: string,
+    input: {
+      authorization_model_id?: string;
+      writes?: TupleKey[];
+      deletes?: TupleKey[];
+      on_duplicate?: 'error' | 'ignore';
+      on_missing?: 'error' | 'ignore';
+    },
+  ): Promise<string> {
+    const writes = input.writes ?? [];
+    const deletes = input.deletes ?? [];
+    if (writes.length + deletes.length === 0)
+      throw new FgaError('invalid_write_input', 'Invalid input. Make sure you provide at least one write or delete');
+    if (writes.length + deletes.length > this.#maxTuplesPerWrite)
+      throw new FgaError('exceeded_entity_limit', `The number of write operations exceeds the allowed limit of ${this.#maxTuplesPerWrite}`);
+    const typesystem = await this.#typesystem(storeId, input.authorization_model_id);
+    const seen = new Set<string>();
+    for (const tuple of [...writes, ...deletes]) {
+      const key = tupleKeyString(tuple);
+      if (seen.has(key)) throw new FgaError('cannot_allow_duplicate_tuples_in_one_request', `duplicate tuple in write: ${key}`);
+      seen.add(key);
+    }
+    for (const tuple of writes) {
+      assertTupleFormat(tuple, 'validation_error');
+      typesystem.assertValidTuple(tuple, 'validation_error');
+    }
+    for (const tuple of deletes) assertTupleFormat(tuple, 'validation_error');
+    try {
+      const { revision } = await this.#store.authz.tuples.write(storeId, {
+        writes,
+        deletes: deletes.map(({ object, relation, user }) => ({ object, relation, user })),
+        onDuplicate: input.on_duplicate === 'ignore' ? 'ignore' : 'error',
+        onMissing: input.on_missing === 'ignore' ? 'ignore' : 'error',
+        at: this.#now(),
+      });
+      return encodeConsistencyToken(revision);
+    } catch (error) {
+      if (error instanceof TupleWriteConflict)
+        throw new FgaError('write_failed_due_to_invalid_input', `${error.message}: invalid write input`);
+      throw error;
+    }
+  }
+
+  async read(storeId: string, filter: Partial<TupleKey> | undefined, pageSize: number, continuationToken?: string) {
+    await this.getStore(storeId);
+    if (filter?.object && !filter.object.includes(':'))
+      throw new FgaError('validation_error', `invalid 'object' field format: '${filter.object}'`);
+    if (filter?.user && !filter.object) throw new FgaError('validation_error', 'the object field must be set when the user field is set');
+    const page = await this.#cursor(() =>
+      this.#store.authz.tuples.read(storeId, filter ?? {}, { pageSize, after: continuationToken || undefined }),
+    );
+    return page;
+  }
+
+  async readChanges(storeId: string, options: { type?: string; pageSize: number; continuationToken?: string; startTime?: number }) {
+    await this.getStore(storeId);
+    return this.#cursor(() =>
+      this.#store.authz.changelog.read(storeId, {
+        pageSize: options.pageSize,
+        after: options.continuationToken || undefined,
+        objectType: options.type || undefined,
+        startTime: options.startTime,
+      }),
+    );
+  }
+
+  async check(storeId: string, input: QueryInput & { tuple_key: TupleKey }): Promise<{ allowed: boolean }> {
+    const scope = await this.#scope(storeId, input);
+    return this.#engine.check({ ...scope, tuple: requireTuple(input.tuple_key), ...query(input) });
+  }
+
+  async explain(
+    storeId: string,
+    input: QueryInput & { tuple_key: TupleKey },
+  ): Promise<{ allowed: boolean; explanation: Explanation | undefined }> {
+    const scope = await this.#scope(storeId, input);
+    return this.#engine.explain({ ...scope, tuple: requireTuple(input.tuple_key), ...query(input) });
+  }
+
+  async batchCheck(
+    storeId: string,
+    input: ReadOptions & { checks: Array<QueryInput & { tuple_key: TupleKey; correlation_id: string }> },
+  ): Promise<Map<string, BatchCheckOutcome>> {
+    const checks = input.checks ?? [];
+    if (!Array.isArray(checks) || checks.length === 0)
+      throw new FgaError('validation_error', 'invalid BatchCheckRequest.Checks: value must contain at least 1 item');
+    if (checks.length > this.#maxChecksPerBatch)
+      throw new FgaError('validation_error', `batch check accepts at most ${this.#maxChecksPerBatch} checks`);
+    const ids = new Set<string>();
+    for (const check of checks) {
+      if (!check.correlation_id) throw new FgaError('validation_error', 'every check needs a correlation_id');
+      if (ids.has(check.correlation_id)) throw new FgaError('validation_error', `duplicate correlation_id '${check.correlation_id}'`);
+      ids.add(check.correlation_id);
+    }
+    const scope = await this.#scope(storeId, input);
+    return this.#engine.batchCheck(
+      scope,
+      checks.map((c) => ({ correlation_id: c.correlation_id, tuple: requireTuple(c.tuple_key), ...query(c) })),
+    );
+  }
+
+  async expand(storeId: string, input: QueryInput & { tuple_key: { object: string; relation: string } }): Promise<UsersetTreeNode> {
+    const scope = await this.#scope(storeId, input);
+    if (!input.tuple_key?.object || !input.tuple_key.relation)
+      throw new FgaError('validation_error', 'tuple_key with object and relation is required');
+    return this.#engine.expand({
+      ...scope,
+      object: input.tuple_key.object,
+      relation: input.tuple_key.relation,
+      contextualTuples: input.contextual_tuples,
+    });
+  }
+
+  async listObjects(
+    storeId: string,
+    input: QueryInput & { type: string; relation: string; user: string; continuation_token?: string; page_size?: number },
+    onObject?: (object: string) => void,
+  ): Promise<ListObjectsPage> {
+    const scope = await this.#scope(storeId, input);
+    for (const field of ['type', 'relation', 'user'] as const)
+      if (typeof input[field] !== 'string' || !input[field]) throw new FgaError('validation_error', `${field} is required`);
+    return this.#engine.listObjects({
+      ...scope,
+      type: input.type,
+      relation: input.relation,
+      user: input.user,
+      ...query(input),
+      continuationToken: input.continuation_token || undefined,
+      maxResults: input.page_size || undefined,
+      onObject,
+    });
+  }
+
+  async listUsers(
+    storeId: string,
+    input: QueryInput & { object: { type: string; id: string }; relation: string; user_filters: UserFilter[] },
+  ): Promise<ListUsersResult> {
+    const scope = await this.#scope(storeId, input);
+    const object = input.object;
+    if (!object?.type || !object.id || !parseObject(`${object.type}:${object.id}`))
+      throw new FgaError('validation_error', 'invalid object');
+    if (!input.relation) throw new FgaError('validation_error', 'relation is required');
+    return this.#engine.listUsers({
+      ...scope,
+      object,
+      relation: input.relation,
+      filters: input.user_filters ?? [],
+      ...query(input),
+    });
+  }
+
+  async readAssertions(storeId: string, modelId: string): Promise<unknown[]> {
+    await this.#typesystem(storeId, modelId);
+    return (await this.#store.authz.assertions.get(storeId, modelId)) ?? [];
+  }
+
+  async writeAssertions(storeId: string, modelId: string, assertions: Array<{ tuple_key: TupleKey; expectation: boolean }>) {
+    const typesystem = await this.#typesystem(storeId, modelId);
+    if (!Array.isArray(assertions)) throw new FgaError('validation_error', 'assertions must be a list');
+    if (assertions.length > 100) throw new FgaError('assertions_too_many_items', 'at most 100 assertions');
+    for (const assertion of assertions) {
+      assertTupleFormat(requireTuple(assertion.tuple_key), 'validation_error');
+      typesystem.assertValidTuple(
+        { object: assertion.tuple_key.object, relation: assertion.tuple_key.relation, user: assertion.tuple_key.user },
+        'validation_error',
+      );
+    }
+    await this.#store.authz.assertions.put(storeId, modelId, assertions);
+  }
+
+  async #cursor<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new FgaError('invalid_continuation_token', 'Invalid continuation token');
+      throw error;
+    }
+  }
+
+  async #typesystem(storeId: string, modelId: string | undefined): Promise<TypeSystem> {
+    await this.getStore(storeId);
+    if (modelId) {
+      if (!ulidPattern.test(modelId)) throw new FgaError('validation_error', `invalid authorization_model_id '${modelId}'`);
+      const key = `${storeId}/${modelId}`;
+      const cached = this.#typesystems.get(key);
+      if (cached) return cached;
+      const record = await this.#store.authz.models.get(storeId, modelId);
+      if (!record) throw new FgaError('authorization_model_not_found', `Authorization Model '${modelId}' not found`);
+      return this.#remember(key, record);
+    }
+    const record = await this.#store.authz.models.latest(storeId);
+    if (!record) throw new FgaError('latest_authorization_model_not_found', `No authorization models found for store '${storeId}'`);
+    return this.#typesystems.get(`${storeId}/${record.id}`) ?? this.#remember(`${storeId}/${record.id}`, record);
+  }
+
+  #remember(key: string, record: AuthorizationModelRecord): TypeSystem {
+    const typesystem = new TypeSystem(toModel(record));
+    if (this.#typesystems.size >= 1000) this.#typesystems.delete(this.#typesystems.keys().next().value as string);
+    this.#typesystems.set(key, typesystem);
+    return typesystem;
+  }
+
+  async #scope(storeId: string, input: ReadOptions): Promise<ReadScope> {
+    const store = await this.getStore(storeId);
+    const typesystem = await this.#typesystem(storeId, input.authorization_model_id);
+    if (input.consistency_token && decodeConsistencyToken(input.consistency_token) > store.revision)
+      throw new FgaError('validation_error', 'consistency_token is from a revision this store has not reached');
+    // The cache key carries the revision, so any write makes earlier cached answers unreachable.
+    const cacheKey = input.consistency === 'HIGHER_CONSISTENCY' ? undefined : `${storeId}@${store.revision}`;
+    return { typesystem, reader: toReader(this.#store, storeId), cacheKey };
+  }
+}
+
+function toModel(record: AuthorizationModelRecord): AuthorizationModel {
+  return {
+    id: record.id,
+    schema_version: record.schema_version,
+    type_definitions: record.type_definitions as AuthorizationModel['type_definitions'],
+    conditions: record.conditions as AuthorizationModel['conditions'],
+  };
+}
+
+function requireTuple(tuple: TupleKey | undefined): TupleKey {
+  if (!tuple || typeof tuple !== 'object' || !tuple.object || !tuple.relation || !tuple.user)
+    throw new FgaError('validation_error', 'tuple_key with object, relation and user is required');
+  return tuple;
+}
+
+function query(input: QueryInput) {
+  return { contextualTuples: input.contextual_tuples ?? [], context: input.context ?? undefined };
+}

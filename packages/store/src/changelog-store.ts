@@ -1,0 +1,34 @@
+import { type Kysely, sql } from 'kysely';
+import type { ChangelogStore, TupleChange } from './authz-types.ts';
+import { decodeCursor, encodeCursor } from './fga-cursor.ts';
+import type { Database } from './schema.ts';
+
+const isPosition = (value: unknown): value is [number, number] =>
+  Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v));
+
+/** The changelog of tuple writes, read in write order (revision, then position in the write). */
+export function changelogStore(db: Kysely<Database>): ChangelogStore {
+  return {
+    async read(storeId, { pageSize, after, objectType, startTime }) {
+      let query = db.selectFrom('fga_changelog').selectAll().where('store_id', '=', storeId);
+      if (objectType) query = query.where('object_type', '=', objectType);
+      if (startTime !== undefined) query = query.where('timestamp', '>=', startTime);
+      if (after) {
+        const [revision, seq] = decodeCursor(after, isPosition);
+        query = query.where(sql<boolean>`(${sql.ref('revision')}, ${sql.ref('seq')}) > (${revision}, ${seq})`);
+      }
+      const rows = await query.orderBy('revision').orderBy('seq').limit(pageSize).execute();
+      const items: TupleChange[] = rows.map((row) => {
+        const tuple_key: TupleChange['tuple_key'] = { object: row.object, relation: row.relation, user: row.user };
+        if (row.condition_name) {
+          tuple_key.condition = { name: row.condition_name };
+          if (row.condition_context) tuple_key.condition.context = JSON.parse(row.condition_context);
+        }
+        return { tuple_key, operation: row.operation, timestamp: Number(row.timestamp) };
+      });
+      const last = rows[rows.length - 1];
+      // Like OpenFGA, the cursor of the last change is returned so a caller can poll for more.
+      return { items, next: last ? encodeCursor([Number(last.revision), Number(last.seq)]) : after };
+    },
+  };
+}
