@@ -5,6 +5,7 @@ import * as clients from './commands/clients.ts';
 import * as keys from './commands/keys.ts';
 import * as migrate from './commands/migrate.ts';
 import * as start from './commands/start.ts';
+import * as users from './commands/users.ts';
 import { UsageError } from './output.ts';
 
 interface Command {
@@ -13,7 +14,7 @@ interface Command {
 }
 
 /** Every command, by name; each lives in its own file under commands/. */
-export const commands: Record<string, Command> = { start, migrate, keys, clients, apis };
+export const commands: Record<string, Command> = { start, migrate, keys, clients, apis, users };
 
 function help(): string {
   return `Portcullis: OAuth 2.x / OpenID Connect authorization server and permissions API\n\nUsage:\n${Object.values(commands)

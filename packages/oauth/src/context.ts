@@ -1,4 +1,5 @@
-import type { AccessTokenStore, ReplayStore } from '@portcullis/store';
+import type { AccessTokenStore, PeopleStores, ReplayStore } from '@portcullis/store';
+import type { PasswordHasher } from './accounts/password-hasher.ts';
 import type { ApiRegistry } from './apis.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { Clock } from './clock.ts';
@@ -6,7 +7,10 @@ import type { KeyRing } from './keys/key-ring.ts';
 
 /** Absolute URLs of the endpoints this server publishes (RFC 8414 §2). */
 export interface EndpointUrls {
+  authorization_endpoint: string;
   token_endpoint: string;
+  userinfo_endpoint: string;
+  end_session_endpoint: string;
   introspection_endpoint: string;
   revocation_endpoint: string;
   jwks_uri: string;
@@ -24,15 +28,35 @@ export interface OAuthContext {
   replay: ReplayStore;
   /** Lifetime of RFC 9701 introspection responses, seconds. */
   introspectionResponseTtl: number;
+  people: PeopleStores;
+  passwords: PasswordHasher;
+  policy: PeoplePolicy;
   /** Observes issuance (metrics); must not throw. */
   onTokenIssued?: (grantType: string, format: string) => void;
+}
+
+/** Lifetimes (seconds) of what the people flows create. */
+export interface PeoplePolicy {
+  authorizationCodeTtl: number;
+  interactionTtl: number;
+  sessionTtl: number;
+  idTokenTtl: number;
+  /** Sliding lifetime of a refresh token: each use extends the family by this much. */
+  refreshTokenIdleTtl: number;
+  /** Absolute lifetime of a refresh-token family, from the sign-in. */
+  refreshTokenAbsoluteTtl: number;
+  /** Require PKCE from confidential clients too (it is always required from public ones). */
+  pkceRequired: boolean;
 }
 
 /** Endpoint URLs under an issuer, as Portcullis lays them out. */
 export function endpointUrls(issuer: string): EndpointUrls {
   const base = issuer.replace(/\/+$/, '');
   return {
+    authorization_endpoint: `${base}/oauth2/authorize`,
     token_endpoint: `${base}/oauth2/token`,
+    userinfo_endpoint: `${base}/oauth2/userinfo`,
+    end_session_endpoint: `${base}/oauth2/logout`,
     introspection_endpoint: `${base}/oauth2/introspect`,
     revocation_endpoint: `${base}/oauth2/revoke`,
     jwks_uri: `${base}/.well-known/jwks.json`,

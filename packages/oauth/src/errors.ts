@@ -1,6 +1,6 @@
 /**
  * The OAuth error catalogue: each code knows its HTTP status, so steps throw by name and the
- * HTTP edge maps once (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 7591 §3.2.2, RFC 8707 §2).
+ * HTTP edge maps once (RFC 6749 §4.1.2.1 and §5.2, OIDC Core §3.1.2.6, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 7591 §3.2.2, RFC 8707 §2).
  */
 export const errorStatus = {
   invalid_request: 400,
@@ -14,6 +14,12 @@ export const errorStatus = {
   access_denied: 403,
   invalid_token: 401,
   insufficient_scope: 403,
+  unsupported_response_type: 400,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   invalid_client_metadata: 400,
   invalid_redirect_uri: 400,
   request_too_large: 413,

@@ -21,8 +21,21 @@ function allowedScopes(client: Client, api: Api): string[] {
  * scope it is registered for on that API; without a resource, the one API the client may use.
  */
 export async function resolveTarget(context: OAuthContext, client: Client, body: FormBody): Promise<ResolvedTarget> {
-  const requested = [...new Set([...paramList(body, 'resource'), ...paramList(body, 'audience')])];
-  const scopes = parseScope(param(body, 'scope'));
+  return resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+}
+
+/** `resource` values of a request, with `audience` as a synonym (RFC 8707 §2). */
+export function requestedResources(body: FormBody): string[] {
+  return [...new Set([...paramList(body, 'resource'), ...paramList(body, 'audience')])];
+}
+
+/** The same decision from already-parsed resources and API scopes. */
+export async function resolveRequestedTarget(
+  context: OAuthContext,
+  client: Client,
+  requested: string[],
+  scopes: string[],
+): Promise<ResolvedTarget> {
   if (requested.length > 1) throw invalidTarget('request a token for one resource at a time');
   const apis = await context.apis.all();
   let api: Api | undefined;

@@ -5,13 +5,17 @@ import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
 import { unsupportedGrantType } from './errors.ts';
 import { type FormBody, requiredParam } from './form.ts';
+import { authorizationCodeGrant } from './grants/authorization-code.ts';
 import { clientCredentialsGrant } from './grants/client-credentials.ts';
+import { refreshTokenGrant } from './grants/refresh-token.ts';
 
 export type GrantHandler = (context: OAuthContext, client: Client, body: FormBody) => Promise<TokenResponse>;
 
 /** Grant types by their `grant_type` value; later grants register here. */
 export const grantHandlers: Record<string, GrantHandler> = {
+  authorization_code: authorizationCodeGrant,
   client_credentials: clientCredentialsGrant,
+  refresh_token: refreshTokenGrant,
 };
 
 /** RFC 6749 §3.2: authenticate the client, then run the grant it asks for. */

@@ -6,6 +6,7 @@ import { fgaAuthorizer } from './http/fga-auth.ts';
 import { parseFormBody } from './http/form-body.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { oauthRoutes } from './http/oauth-routes.ts';
+import { peopleRoutes } from './http/people-routes.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -70,6 +71,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     return payload;
   });
   oauthRoutes(app, runtime);
+  peopleRoutes(app, runtime);
   adminRoutes(app, runtime);
   healthRoutes(app, runtime, metrics);
   await app.register(fgaRoutes, { prefix: '/fga', store: runtime.store, authorize: fgaAuthorizer(runtime) });

@@ -6,7 +6,10 @@ export function builtinApis(issuer: string): Array<{ identifier: string; metadat
       metadata: {
         name: 'Portcullis admin API',
         builtin: true,
-        scopes: { 'admin:read': 'Read clients, APIs and keys', 'admin:write': 'Create, change and delete clients, APIs and keys' },
+        scopes: {
+          'admin:read': 'Read clients, APIs, users and keys',
+          'admin:write': 'Create, change and delete clients, APIs, users and keys',
+        },
         token_format: 'jwt',
         access_token_ttl: 600,
       },

@@ -45,7 +45,9 @@ describe('client credentials with openid-client (RFC 6749 §4.4)', () => {
     const metadata = config.serverMetadata();
     assert.equal(metadata.issuer, server.issuer);
     assert.equal(metadata.token_endpoint, `${server.issuer}/oauth2/token`);
-    assert.deepEqual(metadata.grant_types_supported, ['client_credentials']);
+    assert.deepEqual(metadata.grant_types_supported, ['authorization_code', 'client_credentials', 'refresh_token']);
+    assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+    assert.deepEqual(metadata.response_types_supported, ['code']);
     assert.ok(metadata.token_endpoint_auth_methods_supported?.includes('private_key_jwt'));
     const rfc8414 = (await (await fetch(`${server.issuer}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
     assert.equal(rfc8414.issuer, server.issuer);

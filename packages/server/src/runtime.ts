@@ -6,6 +6,7 @@ import {
   KeyEncryption,
   KeyRing,
   type OAuthContext,
+  PasswordHasher,
   systemClock,
 } from '@portcullis/oauth';
 import { openStore, type Store } from '@portcullis/store';
@@ -51,7 +52,12 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       propagationDelay: config.keys.propagation_delay,
       // A retired key stays published while anything it signed may still be presented.
       maxTokenLifetime: async () =>
-        Math.max(config.tokens.introspection_response_ttl, ...[...(await apis.all()).values()].map((a) => a.access_token_ttl)),
+        Math.max(
+          config.tokens.introspection_response_ttl,
+          config.tokens.id_token_ttl,
+          3600,
+          ...[...(await apis.all()).values()].map((a) => a.access_token_ttl),
+        ),
     });
     if (options.ensureSigningKey ?? true) await keys.init();
     else await keys.refresh();
@@ -66,6 +72,21 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       accessTokens: store.accessTokens,
       replay: store.replay,
       introspectionResponseTtl: config.tokens.introspection_response_ttl,
+      people: store.people,
+      passwords: new PasswordHasher({
+        memoryCost: config.passwords.memory_cost,
+        timeCost: config.passwords.time_cost,
+        parallelism: config.passwords.parallelism,
+      }),
+      policy: {
+        authorizationCodeTtl: config.tokens.authorization_code_ttl,
+        interactionTtl: config.authorization.interaction_ttl,
+        sessionTtl: config.sessions.ttl,
+        idTokenTtl: config.tokens.id_token_ttl,
+        refreshTokenIdleTtl: config.tokens.refresh_token_idle_ttl,
+        refreshTokenAbsoluteTtl: config.tokens.refresh_token_absolute_ttl,
+        pkceRequired: config.authorization.pkce_required,
+      },
     };
     return { config, store, context, close: () => store.close() };
   } catch (error) {

@@ -9,6 +9,8 @@ import { authzStores } from './authz-stores.ts';
 import type { AuthzStores } from './authz-types.ts';
 import { clientStore } from './client-store.ts';
 import { migrations } from './migrations/index.ts';
+import { peopleStores } from './people-stores.ts';
+import type { PeopleStores } from './people-types.ts';
 import { replayStore } from './replay-store.ts';
 import type { Database } from './schema.ts';
 import { signingKeyStore } from './signing-key-store.ts';
@@ -26,6 +28,8 @@ export interface Store {
   readonly replay: ReplayStore;
   /** The permission service: stores, models, tuples, changelog, assertions. */
   readonly authz: AuthzStores;
+  /** People: accounts, sessions, authorization codes, consent grants, refresh tokens. */
+  readonly people: PeopleStores;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -82,6 +86,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     accessTokens: accessTokenStore(db),
     replay: replayStore(db),
     authz: authzStores(db),
+    people: peopleStores(db),
     async migrate() {
       const migrator = new Migrator({
         db,

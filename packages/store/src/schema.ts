@@ -1,4 +1,5 @@
 import type { AuthzDatabase } from './authz-schema.ts';
+import type { PeopleDatabase } from './people-schema.ts';
 
 /** Row shapes of the tables, as Kysely sees them. Times are epoch seconds. */
 export interface ClientsTable {
@@ -44,7 +45,7 @@ export interface ReplayGuardTable {
   expires_at: number;
 }
 
-export interface Database extends AuthzDatabase {
+export interface Database extends AuthzDatabase, PeopleDatabase {
   clients: ClientsTable;
   apis: ApisTable;
   signing_keys: SigningKeysTable;

@@ -6,6 +6,7 @@ import { createApi, deleteApi, getApi, listApis, updateApi } from './api-admin.t
 import { createClient, deleteClient, getClient, listClients, rotateClientSecret, updateClient } from './client-admin.ts';
 import { listKeys, rotateKeys } from './key-admin.ts';
 import { adminOpenApiDocument } from './openapi.ts';
+import { createUser, deleteUser, getUser, listUserGrants, listUsers, revokeUserGrant, setUserPassword, updateUser } from './user-admin.ts';
 
 function jsonObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
@@ -51,6 +52,33 @@ export function adminRoutes(app: FastifyInstance, runtime: Runtime): void {
     await deleteApi(runtime, request.params.identifier);
     return reply.code(204).send();
   });
+
+  type UserParams = { Params: { user_id: string } };
+  app.get('/admin/v1/users', read, async () => ({ users: await listUsers(runtime) }));
+  app.post('/admin/v1/users', write, async (request, reply) => reply.code(201).send(await createUser(runtime, jsonObject(request))));
+  app.get<UserParams>('/admin/v1/users/:user_id', read, async (request) => getUser(runtime, request.params.user_id));
+  app.put<UserParams>('/admin/v1/users/:user_id', write, async (request) =>
+    updateUser(runtime, request.params.user_id, jsonObject(request)),
+  );
+  app.delete<UserParams>('/admin/v1/users/:user_id', write, async (request, reply) => {
+    await deleteUser(runtime, request.params.user_id);
+    return reply.code(204).send();
+  });
+  app.post<UserParams>('/admin/v1/users/:user_id/password', write, async (request, reply) => {
+    await setUserPassword(runtime, request.params.user_id, jsonObject(request).password);
+    return reply.code(204).send();
+  });
+  app.get<UserParams>('/admin/v1/users/:user_id/grants', read, async (request) => ({
+    grants: await listUserGrants(runtime, request.params.user_id),
+  }));
+  app.delete<{ Params: { user_id: string; grant_id: string } }>(
+    '/admin/v1/users/:user_id/grants/:grant_id',
+    write,
+    async (request, reply) => {
+      await revokeUserGrant(runtime, request.params.user_id, request.params.grant_id);
+      return reply.code(204).send();
+    },
+  );
 
   app.get('/admin/v1/keys', read, async () => ({ keys: await listKeys(runtime) }));
   app.post('/admin/v1/keys/rotate', write, async (request) => {

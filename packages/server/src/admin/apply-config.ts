@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime.ts';
 import { applyApi } from './api-admin.ts';
 import { applyClient } from './client-admin.ts';
+import { applyUser } from './user-admin.ts';
 
 /** Applies the config file's `apis` and `clients`; returns what changed, for the start-up log. */
 export async function applyConfig(runtime: Runtime): Promise<Record<string, number>> {
@@ -13,6 +14,9 @@ export async function applyConfig(runtime: Runtime): Promise<Record<string, numb
   }
   for (const [index, client] of runtime.config.clients.entries()) {
     bump(await withPath(`clients[${index}]`, () => applyClient(runtime, { ...client })));
+  }
+  for (const [index, user] of runtime.config.users.entries()) {
+    bump(await withPath(`users[${index}]`, () => applyUser(runtime, { ...user })));
   }
   return counts;
 }

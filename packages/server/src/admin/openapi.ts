@@ -15,10 +15,11 @@ export function adminOpenApiDocument(issuer: string): Record<string, unknown> {
     description: 'The API identifier, URL-encoded',
     schema: { type: 'string' },
   };
+  const userId = { name: 'user_id', in: 'path', required: true, description: 'User id or username', schema: { type: 'string' } };
   const common = { '400': error, '401': unauthorized, '403': forbidden };
   return {
     openapi: '3.1.0',
-    info: { title: 'Portcullis admin API', version: '1.0.0', description: 'Manage clients, APIs and signing keys.' },
+    info: { title: 'Portcullis admin API', version: '1.0.0', description: 'Manage clients, APIs, users, their grants and signing keys.' },
     servers: [{ url: issuer }],
     security: [{ portcullis: [] }],
     paths: {
@@ -85,6 +86,66 @@ export function adminOpenApiDocument(issuer: string): Record<string, unknown> {
           responses: { '200': json(ref('Api')), '404': error, ...common },
         },
         delete: { operationId: 'deleteApi', security: write, responses: { '204': { description: 'Deleted' }, '404': error, ...common } },
+      },
+      '/admin/v1/users': {
+        get: {
+          operationId: 'listUsers',
+          security: read,
+          responses: { '200': json({ type: 'object', properties: { users: { type: 'array', items: ref('User') } } }), ...common },
+        },
+        post: {
+          operationId: 'createUser',
+          security: write,
+          requestBody: { required: true, ...json(ref('UserInput')) },
+          responses: { '201': json(ref('User')), ...common },
+        },
+      },
+      '/admin/v1/users/{user_id}': {
+        parameters: [userId],
+        get: { operationId: 'getUser', security: read, responses: { '200': json(ref('User')), '404': error, ...common } },
+        put: {
+          operationId: 'updateUser',
+          security: write,
+          requestBody: { required: true, ...json(ref('UserInput')) },
+          responses: { '200': json(ref('User')), '404': error, ...common },
+        },
+        delete: {
+          operationId: 'deleteUser',
+          security: write,
+          responses: { '204': { description: 'Deleted, with its sessions and grants' }, '404': error, ...common },
+        },
+      },
+      '/admin/v1/users/{user_id}/password': {
+        parameters: [userId],
+        post: {
+          operationId: 'setUserPassword',
+          security: write,
+          requestBody: {
+            required: true,
+            ...json({ type: 'object', required: ['password'], properties: { password: { type: 'string', minLength: 8 } } }),
+          },
+          responses: { '204': { description: 'Password set (stored as argon2id)' }, '404': error, ...common },
+        },
+      },
+      '/admin/v1/users/{user_id}/grants': {
+        parameters: [userId],
+        get: {
+          operationId: 'listUserGrants',
+          security: read,
+          responses: {
+            '200': json({ type: 'object', properties: { grants: { type: 'array', items: ref('Grant') } } }),
+            '404': error,
+            ...common,
+          },
+        },
+      },
+      '/admin/v1/users/{user_id}/grants/{grant_id}': {
+        parameters: [userId, { name: 'grant_id', in: 'path', required: true, schema: { type: 'string' } }],
+        delete: {
+          operationId: 'revokeUserGrant',
+          security: write,
+          responses: { '204': { description: 'Grant, its refresh tokens and opaque access tokens revoked' }, '404': error, ...common },
+        },
       },
       '/admin/v1/keys': {
         get: {
@@ -163,6 +224,45 @@ export function adminOpenApiDocument(issuer: string): Record<string, unknown> {
             token_format: { enum: ['jwt', 'opaque'] },
             access_token_ttl: { type: 'integer', minimum: 1 },
             introspection_clients: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        UserInput: {
+          type: 'object',
+          properties: {
+            username: { type: 'string' },
+            password: { type: 'string', minLength: 8, description: 'On create only' },
+            email: { type: ['string', 'null'] },
+            name: { type: ['string', 'null'] },
+            roles: { type: 'array', items: { type: 'string' } },
+            groups: { type: 'array', items: { type: 'string' } },
+            disabled: { type: 'boolean' },
+          },
+        },
+        User: {
+          type: 'object',
+          required: ['user_id', 'username'],
+          properties: {
+            user_id: { type: 'string' },
+            username: { type: 'string' },
+            email: { type: ['string', 'null'] },
+            name: { type: ['string', 'null'] },
+            roles: { type: 'array', items: { type: 'string' } },
+            groups: { type: 'array', items: { type: 'string' } },
+            disabled: { type: 'boolean' },
+            has_password: { type: 'boolean' },
+            created_at: { type: 'integer' },
+            updated_at: { type: 'integer' },
+          },
+        },
+        Grant: {
+          type: 'object',
+          properties: {
+            grant_id: { type: 'string' },
+            client_id: { type: 'string' },
+            client_name: { type: 'string' },
+            scope: { type: 'string' },
+            created_at: { type: 'integer' },
+            last_used_at: { type: ['integer', 'null'] },
           },
         },
         SigningKey: {

@@ -62,6 +62,57 @@ export const configSchema = {
       min: 1,
       description: 'Lifetime (seconds) of RFC 9701 signed introspection responses.',
     },
+    authorization_code_ttl: {
+      type: 'integer',
+      default: 60,
+      min: 1,
+      max: 60,
+      description: 'Lifetime (seconds) of authorization codes (at most 60).',
+    },
+    id_token_ttl: { type: 'integer', default: 3600, min: 60, description: 'Lifetime (seconds) of ID tokens.' },
+    refresh_token_idle_ttl: {
+      type: 'integer',
+      default: 1209600,
+      min: 60,
+      description: 'Sliding lifetime (seconds) of refresh tokens: unused this long, the session ends (default 14 days).',
+    },
+    refresh_token_absolute_ttl: {
+      type: 'integer',
+      default: 7776000,
+      min: 60,
+      description: 'Absolute lifetime (seconds) of a refresh-token family from the sign-in (default 90 days).',
+    },
+  },
+  authorization: {
+    pkce_required: {
+      type: 'boolean',
+      default: true,
+      description: 'Require PKCE (S256) from confidential clients too; public clients always need it.',
+    },
+    interaction_ttl: { type: 'integer', default: 900, min: 60, description: 'Seconds a person has to sign in and consent.' },
+  },
+  sessions: {
+    ttl: { type: 'integer', default: 28800, min: 60, description: 'Lifetime (seconds) of a browser session after sign-in.' },
+  },
+  login: {
+    free_attempts: {
+      type: 'integer',
+      default: 5,
+      min: 1,
+      description: 'Failed sign-ins allowed per account and per IP before back-off starts.',
+    },
+    backoff_base: { type: 'integer', default: 2, min: 1, description: 'First back-off (seconds); it doubles with each further failure.' },
+    backoff_max: { type: 'integer', default: 900, min: 1, description: 'Longest back-off (seconds).' },
+  },
+  passwords: {
+    memory_cost: {
+      type: 'integer',
+      default: 19456,
+      min: 8192,
+      description: 'argon2id memory (KiB); OWASP: 19456. Hashes made with other values are upgraded at the next sign-in.',
+    },
+    time_cost: { type: 'integer', default: 2, min: 1, description: 'argon2id iterations; OWASP: 2.' },
+    parallelism: { type: 'integer', default: 1, min: 1, description: 'argon2id lanes; OWASP: 1.' },
   },
   cache: {
     registry_ttl_ms: {

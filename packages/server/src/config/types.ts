@@ -10,7 +10,17 @@ export interface Config {
   data_dir: string;
   log: { level: string; requests: boolean };
   keys: { algorithm: SigningAlgorithm; encryption_key?: string; propagation_delay: number; poll_interval: number };
-  tokens: { introspection_response_ttl: number };
+  tokens: {
+    introspection_response_ttl: number;
+    authorization_code_ttl: number;
+    id_token_ttl: number;
+    refresh_token_idle_ttl: number;
+    refresh_token_absolute_ttl: number;
+  };
+  authorization: { pkce_required: boolean; interaction_ttl: number };
+  sessions: { ttl: number };
+  login: { free_attempts: number; backoff_base: number; backoff_max: number };
+  passwords: { memory_cost: number; time_cost: number; parallelism: number };
   cache: { registry_ttl_ms: number };
   limits: { body_size: number };
   fga: { preshared_keys?: string };

@@ -1,10 +1,6 @@
-import { type OAuthContext, OAuthError, sha256, verifyOwnJwt } from '@portcullis/oauth';
+import { type AccessTokenPrincipal, bearerToken, type OAuthContext, OAuthError, validateAccessToken } from '@portcullis/oauth';
 
-export interface BearerPrincipal {
-  client_id: string;
-  sub: string;
-  scopes: Set<string>;
-}
+export type { AccessTokenPrincipal as BearerPrincipal } from '@portcullis/oauth';
 
 function challenge(realm: string, code: 'invalid_token' | 'insufficient_scope' | undefined, description?: string, scope?: string): string {
   const parts = [`realm="${realm}"`];
@@ -23,31 +19,16 @@ export async function authenticateBearer(
   authorization: string | undefined,
   audience: string,
   scope: string,
-): Promise<BearerPrincipal> {
+): Promise<AccessTokenPrincipal> {
   const realm = audience;
   if (!authorization)
     throw new OAuthError('invalid_token', 'access token is required', { 'WWW-Authenticate': challenge(realm, undefined) });
-  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization);
   const invalid = (description: string) =>
     new OAuthError('invalid_token', description, { 'WWW-Authenticate': challenge(realm, 'invalid_token', description) });
-  if (!match) throw invalid('malformed Authorization header');
-  const token = match[1] as string;
-  let principal: BearerPrincipal & { audience: string[] };
-  if (token.split('.').length === 3) {
-    const payload = await verifyOwnJwt(context, token, 'at+jwt');
-    if (!payload || typeof payload.client_id !== 'string' || typeof payload.sub !== 'string')
-      throw invalid('access token is invalid or expired');
-    principal = {
-      client_id: payload.client_id,
-      sub: payload.sub,
-      scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
-      audience: typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []),
-    };
-  } else {
-    const record = await context.accessTokens.find(sha256(token));
-    if (!record || record.revoked_at !== null || record.expires_at <= context.clock()) throw invalid('access token is invalid or expired');
-    principal = { client_id: record.client_id, sub: record.subject, scopes: new Set(record.scope.split(' ')), audience: record.audience };
-  }
+  const token = bearerToken(authorization);
+  if (!token) throw invalid('malformed Authorization header');
+  const principal = await validateAccessToken(context, token);
+  if (!principal) throw invalid('access token is invalid or expired');
   if (!principal.audience.includes(audience)) throw invalid('access token is not meant for this API');
   if (!principal.scopes.has(scope)) {
     throw new OAuthError('insufficient_scope', `scope ${scope} is required`, {

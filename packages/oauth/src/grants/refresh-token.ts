@@ -1,0 +1,55 @@
+import type { TokenResponse } from '../access-token-issuer.ts';
+import type { Client } from '../clients.ts';
+import type { OAuthContext } from '../context.ts';
+import { invalidGrant, invalidScope, unauthorizedClient } from '../errors.ts';
+import { type FormBody, param, requiredParam } from '../form.ts';
+import { parseScope } from '../scope.ts';
+import { sha256 } from '../secrets.ts';
+import { issueUserTokens, revokeFamily } from '../user-tokens.ts';
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new refresh token; a token
+ * presented again after it was rotated means it leaked, and the whole family is revoked. Of
+ * concurrent uses of one token exactly one wins; the others count as reuse.
+ */
+export async function refreshTokenGrant(context: OAuthContext, client: Client, body: FormBody): Promise<TokenResponse> {
+  if (!client.grant_types.includes('refresh_token')) throw unauthorizedClient('client is not allowed the refresh_token grant');
+  const hash = sha256(requiredParam(body, 'refresh_token'));
+  const token = await context.people.refreshTokens.find(hash);
+  const now = context.clock();
+  if (!token || token.client_id !== client.client_id) throw invalidGrant('refresh token is invalid');
+  if (token.revoked_at !== null) throw invalidGrant('refresh token has been revoked');
+  if (token.rotated_at !== null) {
+    await revokeFamily(context, token.family_id);
+    throw invalidGrant('refresh token has already been used; the session has been revoked');
+  }
+  if (token.expires_at <= now || token.family_expires_at <= now) throw invalidGrant('refresh token has expired');
+  const granted = token.scope.split(' ');
+  const requested = parseScope(param(body, 'scope'));
+  const narrower = requested.filter((s) => !granted.includes(s));
+  if (narrower.length) throw invalidScope(`scope exceeds the original grant: ${narrower.join(' ')}`);
+  const grant = await context.people.grants.get(token.grant_id);
+  const user = await context.people.users.get(token.user_id);
+  if (!grant || grant.revoked_at !== null || !user || user.disabled) {
+    await revokeFamily(context, token.family_id);
+    throw invalidGrant('the grant is no longer valid');
+  }
+  if (!(await context.people.refreshTokens.rotate(hash, now))) {
+    await revokeFamily(context, token.family_id);
+    throw invalidGrant('refresh token has already been used; the session has been revoked');
+  }
+  // A narrowed request narrows the access token only; the new refresh token keeps the grant's scope.
+  const response = await issueUserTokens(context, {
+    client,
+    user,
+    scopes: requested.length ? requested : granted,
+    refreshScopes: granted,
+    resource: token.resource,
+    authentication: { auth_time: token.auth_time, acr: token.acr, amr: token.amr },
+    grantId: token.grant_id,
+    familyId: token.family_id,
+    familyExpiresAt: token.family_expires_at,
+    nonce: null,
+  });
+  return response;
+}
