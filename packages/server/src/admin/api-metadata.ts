@@ -1,4 +1,4 @@
-import { invalidRequest, parseScope } from '@portcullis/oauth';
+import { apiClaimNames, invalidRequest, parseScope } from '@portcullis/oauth';
 
 /** Validates an API (resource server) definition; returns the identifier and stored metadata. */
 export function validateApiMetadata(input: Record<string, unknown>): { identifier: string; metadata: Record<string, unknown> } {
@@ -30,6 +30,10 @@ export function validateApiMetadata(input: Record<string, unknown>): { identifie
   const introspectors = metadata.introspection_clients ?? [];
   if (!Array.isArray(introspectors) || introspectors.some((c) => typeof c !== 'string')) {
     throw invalidRequest('introspection_clients must be a list of client ids');
+  }
+  const claims = metadata.claims ?? [];
+  if (!Array.isArray(claims) || claims.some((c) => !(apiClaimNames as readonly string[]).includes(c))) {
+    throw invalidRequest(`claims must be a list of: ${apiClaimNames.join(', ')}`);
   }
   return { identifier, metadata };
 }
