@@ -21,6 +21,8 @@ export interface UserTokenInput {
   nonce: string | null;
   /** Scope of the new refresh token when it differs from the access token's (a narrowed refresh). */
   refreshScopes?: string[];
+  /** When the grant was last used: "last used" is recorded at minute precision, not on every request. */
+  grantLastUsedAt: number | null;
 }
 
 /** Tokens without a resource are for this server's userinfo endpoint. */
@@ -91,7 +93,8 @@ export async function issueUserTokens(context: OAuthContext, input: UserTokenInp
     });
     response.refresh_token = refreshToken;
   }
-  await context.people.grants.touch(input.grantId, context.clock());
+  const now = context.clock();
+  if (input.grantLastUsedAt === null || now - input.grantLastUsedAt >= 60) await context.people.grants.touch(input.grantId, now);
   return response;
 }
 

@@ -143,6 +143,42 @@ for (const factory of testDatabaseFactories) {
       assert.equal(results.filter(Boolean).length, 1);
     });
 
+    test('concurrent transactions and plain writes do not interleave', async () => {
+      const work = Array.from({ length: 10 }, (_, i) =>
+        i % 2
+          ? store.db.transaction().execute(async (trx) => {
+              await trx
+                .insertInto('replay_guard')
+                .values({ key: `tx-${i}-a`, expires_at: 1 })
+                .execute();
+              await new Promise((r) => setTimeout(r, 2));
+              await trx
+                .insertInto('replay_guard')
+                .values({ key: `tx-${i}-b`, expires_at: 1 })
+                .execute();
+            })
+          : store.replay.claim(`plain-${i}`, 100, 0),
+      );
+      await Promise.all(work);
+      const keys = await store.db.selectFrom('replay_guard').select('key').where('key', 'like', 'tx-%').execute();
+      assert.equal(keys.length, 10);
+    });
+
+    test('a failing write fails alone when writes are grouped', async () => {
+      await store.accessTokens.insert(token('grouped-dup'));
+      const results = await Promise.allSettled([
+        store.accessTokens.insert(token('grouped-1')),
+        store.accessTokens.insert(token('grouped-dup')),
+        store.accessTokens.insert(token('grouped-2')),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.ok(await store.accessTokens.find('grouped-1'));
+      assert.ok(await store.accessTokens.find('grouped-2'));
+    });
+
     test('a failed transaction changes nothing', async () => {
       await assert.rejects(
         store.db.transaction().execute(async (trx) => {

@@ -44,5 +44,6 @@ export async function authorizationCodeGrant(context: OAuthContext, client: Clie
     familyId: record.family_id,
     familyExpiresAt: record.auth_time + context.policy.refreshTokenAbsoluteTtl,
     nonce: record.nonce,
+    grantLastUsedAt: grant.last_used_at,
   });
 }

@@ -50,6 +50,7 @@ export async function refreshTokenGrant(context: OAuthContext, client: Client, b
     familyId: token.family_id,
     familyExpiresAt: token.family_expires_at,
     nonce: null,
+    grantLastUsedAt: grant.last_used_at,
   });
   return response;
 }
