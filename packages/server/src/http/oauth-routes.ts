@@ -1,6 +1,7 @@
 import { type FormBody, introspectionEndpoint, invalidRequest, revocationEndpoint, serverMetadata, tokenEndpoint } from '@portcullis/oauth';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.ts';
+import { allowCrossOrigin, answerPreflight } from './cross-origin.ts';
 
 /** RFC 6749 §3.2 / RFC 7662 §2.1 / RFC 7009 §2.1: these endpoints take form bodies only. */
 function formBody(request: FastifyRequest): FormBody {
@@ -16,23 +17,28 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
   const context = runtime.context;
   const { endpoints } = context;
   const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
+  // Browser apps on other origins call these with fetch (see cross-origin.ts); introspection is for APIs only.
+  const cors = { onRequest: allowCrossOrigin };
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/.well-known/jwks.json'])
+    answerPreflight(app, path);
+  for (const path of ['/oauth2/token', '/oauth2/revoke']) answerPreflight(app, path);
 
-  app.get('/.well-known/oauth-authorization-server', async (_request, reply) => {
+  app.get('/.well-known/oauth-authorization-server', cors, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return serverMetadata(context);
   });
 
-  app.get('/.well-known/openid-configuration', async (_request, reply) => {
+  app.get('/.well-known/openid-configuration', cors, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return serverMetadata(context);
   });
 
-  app.get('/.well-known/jwks.json', async (_request, reply) => {
+  app.get('/.well-known/jwks.json', cors, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60').type('application/jwk-set+json');
     return context.keys.jwks();
   });
 
-  app.post('/oauth2/token', async (request, reply) => {
+  app.post('/oauth2/token', cors, async (request, reply) => {
     const response = await tokenEndpoint(context, {
       body: formBody(request),
       authorization: request.headers.authorization,
@@ -54,7 +60,7 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
     return result.body;
   });
 
-  app.post('/oauth2/revoke', async (request, reply) => {
+  app.post('/oauth2/revoke', cors, async (request, reply) => {
     await revocationEndpoint(context, {
       body: formBody(request),
       authorization: request.headers.authorization,

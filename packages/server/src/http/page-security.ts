@@ -6,8 +6,10 @@ import { parseCookies } from './cookies.ts';
 
 /**
  * Sends an HTML page with the headers every page carries: a strict CSP (no scripts, no inline
- * styles, no framing), no caching, no referrer. `formTargets` are origins a form here may end up
+ * styles, no framing), no caching, no referrer to other sites. `formTargets` are origins a form here may end up
  * redirecting to (Chromium applies `form-action` to the redirects that follow a submission).
+ * The referrer policy is `same-origin`, not `no-referrer`: under `no-referrer` browsers send
+ * `Origin: null` with the page's own form posts, which the CSRF guard refuses.
  */
 export function sendPage(reply: FastifyReply, status: number, page: string, formTargets: string[] = []): FastifyReply {
   const formAction = ["'self'", ...new Set(formTargets)].join(' ');
@@ -19,7 +21,7 @@ export function sendPage(reply: FastifyReply, status: number, page: string, form
       `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     )
     .header('x-frame-options', 'DENY')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('cache-control', 'no-store')
     .send(page);
 }

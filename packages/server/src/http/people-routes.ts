@@ -26,6 +26,7 @@ import { errorPage, logoutConfirmPage, signedOutPage } from '../pages/message-pa
 import { stylesheet } from '../pages/stylesheet.ts';
 import type { Runtime } from '../runtime.ts';
 import { cookiePolicy, parseCookies } from './cookies.ts';
+import { allowCrossOrigin, answerPreflight } from './cross-origin.ts';
 import { csrfGuard, originOf, sendPage } from './page-security.ts';
 import { describeScopes } from './scope-descriptions.ts';
 
@@ -267,6 +268,8 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
     reply.header('cache-control', 'no-store');
     return userinfoEndpoint(context, request.headers.authorization);
   };
-  app.get('/oauth2/userinfo', userinfo);
-  app.post('/oauth2/userinfo', userinfo);
+  // Browser apps on other origins call userinfo with fetch (see cross-origin.ts).
+  app.get('/oauth2/userinfo', { onRequest: allowCrossOrigin }, userinfo);
+  app.post('/oauth2/userinfo', { onRequest: allowCrossOrigin }, userinfo);
+  answerPreflight(app, '/oauth2/userinfo');
 }

@@ -39,7 +39,7 @@ export function layout(title: string, body: Html, options: { wide?: boolean } = 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title} · Portcullis</title>
 <link rel="stylesheet" href="/assets/portcullis.css">
 </head>
