@@ -23,11 +23,19 @@ export function createMetrics() {
     labelNames: ['grant_type', 'format'] as const,
     registers: [registry],
   });
+  // Resolving label values to a series hashes them on every call; keep the series per key instead.
+  const series = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof latency.labels> }>();
   return {
     registry,
     observeRequest(method: string, route: string, status: number, seconds: number): void {
-      requests.labels(method, route, String(status)).inc();
-      latency.labels(method, route).observe(seconds);
+      const key = `${method} ${route} ${status}`;
+      let entry = series.get(key);
+      if (!entry) {
+        entry = { count: requests.labels(method, route, String(status)), time: latency.labels(method, route) };
+        series.set(key, entry);
+      }
+      entry.count.inc();
+      entry.time.observe(seconds);
     },
     tokenIssued(grantType: string, format: string): void {
       tokensIssued.labels(grantType, format).inc();

@@ -89,9 +89,29 @@ function toRefreshToken(row: RefreshTokensTable): RefreshTokenRecord {
   };
 }
 
+const refreshColumns = [
+  'token_hash',
+  'family_id',
+  'grant_id',
+  'client_id',
+  'user_id',
+  'scope',
+  'resource',
+  'auth_time',
+  'acr',
+  'amr',
+  'issued_at',
+  'expires_at',
+  'family_expires_at',
+  'rotated_at',
+  'revoked_at',
+] as const satisfies ReadonlyArray<keyof RefreshTokensTable>;
+
 /** Refresh tokens by hash, grouped in families that die together on reuse. */
 export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
   const find = preparedQuery(db as never, db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', ''));
+  const placeholder = Object.fromEntries(refreshColumns.map((c) => [c, null])) as unknown as RefreshTokensTable;
+  const insert = preparedQuery(db as never, db.insertInto('refresh_tokens').values(placeholder));
   const rotate = preparedQuery(
     db as never,
     db
@@ -103,10 +123,8 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
   );
   return {
     async insert(record) {
-      await db
-        .insertInto('refresh_tokens')
-        .values({ ...record, amr: JSON.stringify(record.amr) })
-        .execute();
+      const row: RefreshTokensTable = { ...record, amr: JSON.stringify(record.amr) };
+      await insert(refreshColumns.map((c) => row[c]));
     },
     async find(tokenHash) {
       const { rows } = await find([tokenHash]);

@@ -18,10 +18,11 @@ function toUser(row: UsersTable): UserRecord {
 /** Accounts. */
 export function userStore(db: Kysely<Database>): UserStore {
   const byName = preparedQuery(db as never, db.selectFrom('users').selectAll().where('username', '=', ''));
+  const byId = preparedQuery(db as never, db.selectFrom('users').selectAll().where('user_id', '=', ''));
   return {
     async get(userId) {
-      const row = await db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      return row && toUser(row);
+      const { rows } = await byId([userId]);
+      return rows[0] && toUser(rows[0]);
     },
     async findByUsername(username) {
       const { rows } = await byName([username]);

@@ -28,9 +28,10 @@ export async function refreshTokenGrant(context: OAuthContext, client: Client, b
   const requested = parseScope(param(body, 'scope'));
   const narrower = requested.filter((s) => !granted.includes(s));
   if (narrower.length) throw invalidScope(`scope exceeds the original grant: ${narrower.join(' ')}`);
-  const grant = await context.people.grants.get(token.grant_id);
+  // Withdrawing a grant revokes its refresh tokens (revokeGrant), so the token's own state already
+  // says whether the grant stands; only the account needs a look.
   const user = await context.people.users.get(token.user_id);
-  if (!grant || grant.revoked_at !== null || !user || user.disabled) {
+  if (!user || user.disabled) {
     await revokeFamily(context, token.family_id);
     throw invalidGrant('the grant is no longer valid');
   }
@@ -50,7 +51,8 @@ export async function refreshTokenGrant(context: OAuthContext, client: Client, b
     familyId: token.family_id,
     familyExpiresAt: token.family_expires_at,
     nonce: null,
-    grantLastUsedAt: grant.last_used_at,
+    // This token was issued at the grant's previous use.
+    grantLastUsedAt: token.issued_at,
   });
   return response;
 }
