@@ -2,6 +2,7 @@ import { OAuthError } from '@portcullis/oauth';
 import { ConfigError } from '@portcullis/server';
 import * as apis from './commands/apis.ts';
 import * as clients from './commands/clients.ts';
+import * as gateway from './commands/gateway.ts';
 import * as keys from './commands/keys.ts';
 import * as migrate from './commands/migrate.ts';
 import * as start from './commands/start.ts';
@@ -14,7 +15,7 @@ interface Command {
 }
 
 /** Every command, by name; each lives in its own file under commands/. */
-export const commands: Record<string, Command> = { start, migrate, keys, clients, apis, users };
+export const commands: Record<string, Command> = { start, migrate, keys, clients, apis, users, gateway };
 
 function help(): string {
   return `Portcullis: OAuth 2.x / OpenID Connect authorization server and permissions API\n\nUsage:\n${Object.values(commands)
