@@ -21,7 +21,11 @@ export async function withRuntime<T>(
   run: (runtime: Runtime) => Promise<T>,
   ensureSigningKey = false,
 ): Promise<T> {
-  const runtime = await openRuntime(configFrom(values), { ensureSigningKey, warn: (m) => process.stderr.write(`${m}\n`) });
+  const runtime = await openRuntime(configFrom(values), {
+    ensureSigningKey,
+    longRunning: false,
+    warn: (m) => process.stderr.write(`${m}\n`),
+  });
   try {
     return await run(runtime);
   } finally {

@@ -25,6 +25,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   clock?: Clock;
   warn?: (message: string) => void;
+  /** A server rather than a short command: database housekeeping runs in the background. */
+  longRunning?: boolean;
   /** Create the first signing key when there is none (servers do; read-only CLI commands do not). */
   ensureSigningKey?: boolean;
 }
@@ -33,7 +35,10 @@ export interface RuntimeOptions {
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const warn = options.warn ?? console.warn;
-  const store = openStore(config.database, { onIdleError: (error) => warn(`database connection lost (will reconnect): ${error.message}`) });
+  const store = openStore(config.database, {
+    backgroundCheckpoint: options.longRunning ?? true,
+    onIdleError: (error) => warn(`database connection lost (will reconnect): ${error.message}`),
+  });
   try {
     await store.migrate();
     const now = clock();

@@ -38,6 +38,8 @@ export interface Store {
 export interface StoreOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** SQLite: checkpoint the WAL from a worker thread (long-running servers). */
+  backgroundCheckpoint?: boolean;
   /** Told about connection errors of idle pooled clients (they are replaced, not fatal). */
   onIdleError?: (error: Error) => void;
 }
@@ -68,7 +70,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
   let kyselyDialect: ReturnType<typeof nodeSqliteDialect>;
   if (dialect === 'sqlite') {
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
-    kyselyDialect = nodeSqliteDialect(target);
+    kyselyDialect = nodeSqliteDialect(target, { backgroundCheckpoint: options.backgroundCheckpoint });
   } else {
     const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
     // An idle client's connection can drop (database restart, failover): without a listener the

@@ -1,4 +1,5 @@
 import { constants, sign as cryptoSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { derToJose } from './ecdsa-signature.ts';
 
 /** Signing algorithms Portcullis can issue with (RFC 7518 §3, RFC 8037). */
 export const signingAlgorithms = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const;
@@ -25,7 +26,7 @@ export function generateKeyPair(alg: SigningAlgorithm): { privateKey: KeyObject;
 export function signWith(alg: SigningAlgorithm, key: KeyObject, data: Buffer): Buffer {
   switch (alg) {
     case 'ES256':
-      return cryptoSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+      return derToJose(cryptoSign('sha256', data, key), 32);
     case 'RS256':
       return cryptoSign('sha256', data, key);
     case 'PS256':
