@@ -7,6 +7,7 @@ import { accessTokenStore } from './access-token-store.ts';
 import { apiStore } from './api-store.ts';
 import { authzStores } from './authz-stores.ts';
 import type { AuthzStores } from './authz-types.ts';
+import { cachedAccessTokenStore } from './cached-access-token-store.ts';
 import { clientStore } from './client-store.ts';
 import { migrations } from './migrations/index.ts';
 import { peopleStores } from './people-stores.ts';
@@ -85,7 +86,8 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     clients: clientStore(db),
     apis: apiStore(db),
     signingKeys: signingKeyStore(db),
-    accessTokens: accessTokenStore(db),
+    // Embedded SQLite has a single writer process, so opaque tokens can be served from memory.
+    accessTokens: dialect === 'sqlite' ? cachedAccessTokenStore(accessTokenStore(db)) : accessTokenStore(db),
     replay: replayStore(db),
     authz: authzStores(db),
     people: peopleStores(db),
