@@ -99,11 +99,15 @@ class SharedConnection {
   enqueueWrite<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     return new Promise((resolve, reject) => {
       this.#batch.push({ compiled, resolve: resolve as PendingWrite['resolve'], reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.#scheduleFlush();
     });
+  }
+
+  /** Flushes at the end of this event-loop turn, once the I/O that arrived in it has been handled. */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   /** Commits the queued writes in one transaction; deferred while an explicit transaction is open. */
@@ -152,10 +156,7 @@ class SharedConnection {
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const wake of waiters) wake();
-      if (this.#batch.length && !this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (this.#batch.length) this.#scheduleFlush();
     }
   }
 

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as oauthCore from './0001-oauth-core.ts';
 import * as authz from './0002-authz.ts';
 import * as people from './0004-people.ts';
+import * as partialGrantIndex from './0006-partial-grant-index.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
   '0001-oauth-core': oauthCore,
   '0002-authz': authz,
   '0004-people': people,
+  '0006-partial-grant-index': partialGrantIndex,
 };
