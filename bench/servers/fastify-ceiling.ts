@@ -10,6 +10,7 @@
 import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import Fastify from 'fastify';
 import { derToJose } from '../../packages/oauth/src/keys/ecdsa-signature.ts';
+import { parseFormBody } from '../../packages/server/src/http/form-body.ts';
 import { issuingClient, tokenTtl } from '../lib/fixtures.ts';
 import { announce, host } from './child.ts';
 
@@ -44,15 +45,9 @@ function signedAccessToken(issuer: string, audience: string, scope: string): str
 }
 
 const app = Fastify({ logger: false });
-// The same parser as Portcullis' (packages/server/src/http/form-body.ts): URLSearchParams into a null-prototype object.
+// The same parser as Portcullis' (packages/server/src/http/form-body.ts).
 app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-  const form: Record<string, string | string[]> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(body as string)) {
-    const existing = form[name];
-    if (existing === undefined) form[name] = value;
-    else form[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  done(null, form);
+  done(null, parseFormBody(body as string));
 });
 
 let issuer = '';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A 256-bit random value, base64url: tokens, secrets, handles. */
 export function randomToken(bytes = 32): string {
@@ -7,7 +7,8 @@ export function randomToken(bytes = 32): string {
 
 /** SHA-256 of a high-entropy value, base64url: how tokens and client secrets are stored. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // One-shot hash(): several times cheaper than createHash() for short inputs.
+  return hash('sha256', value, 'base64url');
 }
 
 /** Constant-time comparison of two strings (lengths may leak; the values do not). */
