@@ -29,8 +29,8 @@ const columns = [
 
 /** Opaque access tokens, keyed by the hash of their value. */
 export function accessTokenStore(db: Kysely<Database>): AccessTokenStore {
-  const placeholder = Object.fromEntries(columns.map((c) => [c, null])) as unknown as AccessTokensTable;
-  const insert = preparedQuery(db as never, db.insertInto('access_tokens').values(placeholder));
+  const template = Object.fromEntries(columns.map((c) => [c, null])) as unknown as AccessTokensTable;
+  const insert = preparedQuery(db as never, db.insertInto('access_tokens').values(template));
   const find = preparedQuery(db as never, db.selectFrom('access_tokens').selectAll().where('token_hash', '=', ''));
   const revoke = preparedQuery(
     db as never,

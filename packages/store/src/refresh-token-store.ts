@@ -110,8 +110,8 @@ const refreshColumns = [
 /** Refresh tokens by hash, grouped in families that die together on reuse. */
 export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
   const find = preparedQuery(db as never, db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', ''));
-  const placeholder = Object.fromEntries(refreshColumns.map((c) => [c, null])) as unknown as RefreshTokensTable;
-  const insert = preparedQuery(db as never, db.insertInto('refresh_tokens').values(placeholder));
+  const template = Object.fromEntries(refreshColumns.map((c) => [c, null])) as unknown as RefreshTokensTable;
+  const insert = preparedQuery(db as never, db.insertInto('refresh_tokens').values(template));
   const rotate = preparedQuery(
     db as never,
     db
