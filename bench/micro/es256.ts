@@ -6,25 +6,14 @@
  *   node bench/micro/es256.ts
  */
 import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { derToJose } from '../../packages/oauth/src/keys/ecdsa-signature.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 // About the size of a JWS signing input of an access token.
 const data = Buffer.from('e'.repeat(330));
 
-/** DER ECDSA-Sig-Value → JWS raw r||s (RFC 7518 §3.4), for P-256. */
-export function derToRaw(der: Buffer, size = 32): Buffer {
-  const lengthByte = der[1] as number;
-  let offset = lengthByte & 0x80 ? 2 + (lengthByte & 0x7f) : 2;
-  const out = Buffer.alloc(size * 2);
-  for (let part = 0; part < 2; part++) {
-    const length = der[offset + 1] as number;
-    let value = der.subarray(offset + 2, offset + 2 + length);
-    if (value.length > size) value = value.subarray(value.length - size);
-    value.copy(out, size * (part + 1) - value.length);
-    offset += 2 + length;
-  }
-  return out;
-}
+/** The conversion Portcullis signs with. */
+export const derToRaw = (der: Buffer): Buffer => derToJose(der, 32);
 
 /** JWS raw r||s → DER ECDSA-Sig-Value. */
 export function rawToDer(raw: Buffer): Buffer {
