@@ -137,6 +137,29 @@ type group
       { code: 'authorization_model_resolution_too_complex' },
     );
   });
+
+  test('list objects fails the same way instead of listing objects a check could not confirm', async () => {
+    const chain = model(`model
+  schema 1.1
+type user
+type group
+  relations
+    define member: [user, group#member]`);
+    const list = Array.from({ length: 30 }, (_, i) => t(`group:g${i}`, 'member', `group:g${i + 1}#member`));
+    list.push(t('group:g30', 'member', 'user:deep'));
+    await assert.rejects(
+      createAuthzEngine().listObjects({ typesystem: chain, reader: tuples(...list), type: 'group', relation: 'member', user: 'user:deep' }),
+      { code: 'authorization_model_resolution_too_complex' },
+    );
+    const shallow = await createAuthzEngine().listObjects({
+      typesystem: chain,
+      reader: tuples(...list.slice(10)),
+      type: 'group',
+      relation: 'member',
+      user: 'user:deep',
+    });
+    assert.equal(shallow.objects.length, 21);
+  });
 });
 
 describe('cache', () => {
@@ -148,7 +171,7 @@ describe('cache', () => {
         reads++;
         return reader.readByObject(object, relation);
       },
-      objectIds: reader.objectIds.bind(reader),
+      readByUsers: reader.readByUsers.bind(reader),
     };
     const engine = createAuthzEngine();
     const check = (cacheKey?: string) =>
@@ -199,6 +222,97 @@ describe('list objects and list users', () => {
       continuationToken: first.continuation_token,
     });
     assert.deepEqual(rest.objects, ['document:3', 'document:4', 'document:9']);
+  });
+
+  test('list objects walks back from the user instead of checking every object of the type', async () => {
+    const shared = model(`model
+  schema 1.1
+type user
+type group
+  relations
+    define member: [user, group#member]
+type folder
+  relations
+    define viewer: [user, group#member]
+type document
+  relations
+    define parent: [folder]
+    define viewer: [user] or viewer from parent`);
+    const many = tuples(
+      ...Array.from({ length: 500 }, (_, i) => t(`document:other${i}`, 'viewer', `user:u${i}`)),
+      t('group:eng', 'member', 'user:anne'),
+      t('group:all', 'member', 'group:eng#member'),
+      t('folder:plans', 'viewer', 'group:all#member'),
+      t('document:roadmap', 'parent', 'folder:plans'),
+      t('document:notes', 'viewer', 'user:anne'),
+    );
+    const reads = { byObject: 0, byUser: 0 };
+    const counting = {
+      readByObject: (object: string, relation: string) => {
+        reads.byObject++;
+        return many.readByObject(object, relation);
+      },
+      readByUsers: (users: readonly string[], type: string, relation: string) => {
+        reads.byUser++;
+        return many.readByUsers(users, type, relation);
+      },
+    };
+    const page = await engine.listObjects({
+      typesystem: shared,
+      reader: counting,
+      type: 'document',
+      relation: 'viewer',
+      user: 'user:anne',
+    });
+    assert.deepEqual(page.objects, ['document:notes', 'document:roadmap']);
+    assert.equal(reads.byObject, 0, 'no object needed a confirming check');
+    assert.ok(reads.byUser < 20, `${reads.byUser} reads by user`);
+  });
+
+  test('objects reached through an exclusion or intersection are confirmed by a check', async () => {
+    const page = await engine.listObjects({
+      typesystem: docs,
+      reader: tuples(
+        t('document:1', 'viewer', 'user:anne'),
+        t('document:1', 'blocked', 'user:anne'),
+        t('document:2', 'viewer', 'user:anne'),
+      ),
+      type: 'document',
+      relation: 'viewer',
+      user: 'user:anne',
+    });
+    assert.deepEqual(page.objects, ['document:2']);
+  });
+
+  test('a userset is listed as a member of its own relation', async () => {
+    const page = await engine.listObjects({
+      typesystem: docs,
+      reader: tuples(),
+      type: 'group',
+      relation: 'member',
+      user: 'group:eng#member',
+    });
+    assert.deepEqual(page.objects, ['group:eng']);
+  });
+
+  test('streamed list objects sends every object once, however many paths reach it', async () => {
+    const seen: string[] = [];
+    await engine.streamObjects(
+      {
+        typesystem: docs,
+        reader: tuples(
+          t('document:1', 'viewer', 'user:anne'),
+          t('document:1', 'parent', 'folder:a'),
+          t('folder:a', 'viewer', 'user:anne'),
+          t('document:2', 'viewer', 'user:*'),
+        ),
+        type: 'document',
+        relation: 'viewer',
+        user: 'user:anne',
+      },
+      (object) => seen.push(object),
+    );
+    assert.deepEqual(seen.sort(), ['document:1', 'document:2']);
   });
 
   test('list users returns direct users and wildcards, without excluded users', async () => {

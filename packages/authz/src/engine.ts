@@ -3,7 +3,8 @@ import { localChecker } from './check/local-checker.ts';
 import type { CheckRequest, CheckResolver, CheckResult, Explanation, ResolutionContext } from './check/types.ts';
 import { FgaError } from './errors.ts';
 import { expand, type UsersetTreeNode } from './expand.ts';
-import { decodeListToken, type ListObjectsPage, listObjects } from './list-objects.ts';
+import { reverseExpand } from './list-objects/reverse-expand.ts';
+import { decodeListToken, type Expansion, type ListObjectsPage, listObjectsPage, streamObjects } from './list-objects.ts';
 import { type ListUsersResult, listUsers, type UserFilter } from './list-users.ts';
 import type { TypeSystem } from './model/typesystem.ts';
 import { assertTupleFormat, parseObject, parseUser, type TupleKey } from './tuple-key.ts';
@@ -54,8 +55,6 @@ export interface ListObjectsInput extends ReadScope {
   context?: Record<string, unknown>;
   continuationToken?: string;
   maxResults?: number;
-  /** Receives each object as soon as it is known (streamed ListObjects). */
-  onObject?: (object: string) => void;
 }
 
 export interface ListUsersInput extends ReadScope {
@@ -73,7 +72,10 @@ export interface AuthzEngine {
   explain(input: CheckInput): Promise<{ allowed: boolean; explanation: Explanation | undefined }>;
   batchCheck(scope: ReadScope, items: BatchCheckItem[]): Promise<Map<string, BatchCheckOutcome>>;
   expand(input: ReadScope & { object: string; relation: string; contextualTuples?: TupleKey[] }): Promise<UsersetTreeNode>;
+  /** One page of ListObjects, ascending by id; a cut page carries a continuation token. */
   listObjects(input: ListObjectsInput): Promise<ListObjectsPage>;
+  /** Streamed ListObjects: every object, each once, as soon as it is known. */
+  streamObjects(input: ListObjectsInput, onObject: (object: string) => void): Promise<void>;
   listUsers(input: ListUsersInput): Promise<ListUsersResult>;
 }
 
@@ -126,6 +128,33 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
     return context.dispatch({ object, relation, user, depth: 0, visited: new Set([key]) });
   }
 
+  /** Validates a ListObjects request; its reverse expansion and the check that confirms candidates. */
+  function listObjectsPlan(input: ListObjectsInput): { expand: Expansion; confirm: (object: string) => Promise<CheckResult> } {
+    const ts = input.typesystem;
+    if (!ts.hasType(input.type)) throw new FgaError('type_not_found', `type '${input.type}' not found`);
+    if (!ts.relation(input.type, input.relation))
+      throw new FgaError('relation_not_found', `relation '${input.type}#${input.relation}' not found`);
+    validateUser(ts, input.user);
+    const reader = requestReader(input, input.contextualTuples);
+    const context = resolutionContext(input, input, false, reader);
+    return {
+      expand: (onObject) =>
+        reverseExpand({
+          typesystem: ts,
+          reader,
+          type: input.type,
+          relation: input.relation,
+          user: input.user,
+          context: input.context,
+          onObject,
+        }),
+      confirm: (object) => {
+        const key = `${object}#${input.relation}@${input.user}`;
+        return context.dispatch({ object, relation: input.relation, user: input.user, depth: 0, visited: new Set([key]) });
+      },
+    };
+  }
+
   return {
     async check(input) {
       const result = await resolve(input, input, false);
@@ -159,28 +188,19 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
       return expand({ typesystem: input.typesystem, reader, object: input.object, relation: input.relation });
     },
     async listObjects(input) {
-      const ts = input.typesystem;
-      if (!ts.hasType(input.type)) throw new FgaError('type_not_found', `type '${input.type}' not found`);
-      if (!ts.relation(input.type, input.relation))
-        throw new FgaError('relation_not_found', `relation '${input.type}#${input.relation}' not found`);
-      const user = validateUser(ts, input.user);
-      const reader = requestReader(input, input.contextualTuples);
-      const context = resolutionContext(input, input, false, reader);
       const started = now();
-      return listObjects({
-        reader,
-        type: input.type,
-        extraId: user.type === input.type && !user.wildcard ? user.id : undefined,
+      const { expand, confirm } = listObjectsPlan(input);
+      return listObjectsPage({
+        expand,
+        confirm,
         maxResults: input.maxResults ?? listObjectsMax,
         after: input.continuationToken ? decodeListToken(input.continuationToken) : undefined,
         deadline: started + listObjectsDeadline,
         now,
-        onObject: input.onObject,
-        check: (object) => {
-          const key = `${object}#${input.relation}@${input.user}`;
-          return context.dispatch({ object, relation: input.relation, user: input.user, depth: 0, visited: new Set([key]) });
-        },
       });
+    },
+    async streamObjects(input, onObject) {
+      await streamObjects({ ...listObjectsPlan(input), onObject });
     },
     async listUsers(input) {
       const ts = input.typesystem;

@@ -20,6 +20,7 @@ export type { ListObjectsPage } from './list-objects.ts';
 export type { ListUsersResult, UserFilter } from './list-users.ts';
 export { MemoryTuples } from './memory-tuples.ts';
 export { dslToJson, type ModelProblem, ModelSourceError, modelFromDsl, modelFromModules, validateDsl } from './model/dsl.ts';
+export { type ModFile, modelToDsl, parseModFile, validateJsonModel } from './model/json-model.ts';
 export type * from './model/types.ts';
 export { TypeSystem } from './model/typesystem.ts';
 export { validateModel } from './model/validate.ts';

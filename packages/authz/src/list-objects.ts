@@ -1,15 +1,14 @@
 import type { CheckResult } from './check/types.ts';
 import { FgaError } from './errors.ts';
-import type { TupleReader } from './tuple-reader.ts';
 
 export interface ListObjectsPage {
   /** `type:id`, ascending by id. */
   objects: string[];
-  /** Set when the scan stopped early (page full or deadline): pass it back to continue. */
+  /** Set when the page stopped early (page full or time budget spent): pass it back to continue. */
   continuation_token?: string;
 }
 
-const pageSize = 200;
+/** Checks in flight at once while confirming candidates. */
 const concurrency = 16;
 
 export const encodeListToken = (after: string): string => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
@@ -22,54 +21,81 @@ export function decodeListToken(token: string): string {
   throw new FgaError('invalid_continuation_token', 'Invalid continuation token');
 }
 
+/** Runs the reverse expansion, reporting each object (certain, or a candidate to confirm). */
+export type Expansion = (onObject: (object: string, certain: boolean) => void) => Promise<void>;
+
+/** Confirms a candidate object with a check of the asked relation. */
+export type Confirm = (object: string) => Promise<CheckResult>;
+
+const idOf = (object: string): string => object.slice(object.indexOf(':') + 1);
+
 /**
- * ListObjects: walks the ids of `type` that appear in tuples, in order, and keeps those the check
- * grants. Ordered scanning makes the answer resumable, so a bounded page is never silently cut:
- * it comes back with a continuation token instead.
+ * One page of ListObjects: every object the expansion reaches, ascending by id, after `after`;
+ * candidates are confirmed by a check. Ordering makes the answer resumable, so a bounded page is
+ * never silently cut: it comes back with a continuation token instead.
  */
-export async function listObjects(input: {
-  reader: TupleReader;
-  type: string;
-  /** The user's own object, when it has the requested type (a userset is a member of itself). */
-  extraId?: string;
-  check: (object: string) => Promise<CheckResult>;
+export async function listObjectsPage(input: {
+  expand: Expansion;
+  confirm: Confirm;
   maxResults: number;
   after?: string;
-  /** Epoch ms after which the scan stops and returns what it has, with a token. */
+  /** Epoch ms after which confirming stops and the page returns what it has, with a token. */
   deadline?: number;
   now?: () => number;
-  onObject?: (object: string) => void;
 }): Promise<ListObjectsPage> {
   const now = input.now ?? Date.now;
+  const found = new Map<string, boolean>();
+  await input.expand((object, certain) => {
+    if (certain || !found.has(object)) found.set(object, certain);
+  });
+  const after = input.after;
+  const entries = [...found]
+    .map(([object, certain]) => ({ object, id: idOf(object), certain }))
+    .filter((e) => after === undefined || e.id > after)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const objects: string[] = [];
-  let after = input.after;
-  let extra = input.extraId !== undefined && (after === undefined || input.extraId > after) ? input.extraId : undefined;
-  for (;;) {
-    const ids = await input.reader.objectIds(input.type, after, pageSize);
-    const exhausted = ids.length < pageSize;
-    if (extra !== undefined && (exhausted || extra <= (ids[ids.length - 1] as string))) {
-      if (!ids.includes(extra)) ids.push(extra);
-      ids.sort();
-      extra = undefined;
-    }
-    for (let i = 0; i < ids.length; i += concurrency) {
-      const batch = ids.slice(i, i + concurrency);
-      const results = await Promise.all(batch.map((id) => input.check(`${input.type}:${id}`)));
-      for (const [j, id] of batch.entries()) {
-        if (!results[j]?.allowed) continue;
-        const object = `${input.type}:${id}`;
-        objects.push(object);
-        input.onObject?.(object);
-        if (objects.length >= input.maxResults) {
-          const more = !exhausted || j < batch.length - 1 || i + concurrency < ids.length;
-          return more ? { objects, continuation_token: encodeListToken(id) } : { objects };
-        }
+  for (let i = 0; i < entries.length; ) {
+    // A run of entries holding at most `concurrency` candidates: certain ones need no check.
+    let end = i;
+    for (let checks = 0; end < entries.length && checks < concurrency && end - i < 1024; end++) if (!entries[end]?.certain) checks++;
+    const batch = entries.slice(i, end);
+    const allowed = await Promise.all(batch.map((e) => (e.certain ? true : input.confirm(e.object).then((r) => r.allowed))));
+    for (const [j, entry] of batch.entries()) {
+      if (!allowed[j]) continue;
+      objects.push(entry.object);
+      if (objects.length >= input.maxResults) {
+        const more = i + j + 1 < entries.length;
+        return more ? { objects, continuation_token: encodeListToken(entry.id) } : { objects };
       }
-      const last = batch[batch.length - 1] as string;
-      if (input.deadline !== undefined && now() > input.deadline && (!exhausted || i + concurrency < ids.length))
-        return { objects, continuation_token: encodeListToken(last) };
     }
-    if (exhausted) return { objects };
-    after = ids[ids.length - 1];
+    i = end;
+    if (input.deadline !== undefined && i < entries.length && now() > input.deadline)
+      return { objects, continuation_token: encodeListToken((batch[batch.length - 1] as { id: string }).id) };
+  }
+  return { objects };
+}
+
+/**
+ * Streamed ListObjects: each object once, as soon as it is known. Certain objects go out while
+ * the expansion runs; candidates once the expansion is done and their check grants.
+ */
+export async function streamObjects(input: { expand: Expansion; confirm: Confirm; onObject: (object: string) => void }): Promise<void> {
+  const emitted = new Set<string>();
+  const candidates = new Set<string>();
+  await input.expand((object, certain) => {
+    if (emitted.has(object)) return;
+    if (!certain) {
+      candidates.add(object);
+      return;
+    }
+    emitted.add(object);
+    candidates.delete(object);
+    input.onObject(object);
+  });
+  const pending = [...candidates];
+  for (let i = 0; i < pending.length; i += concurrency) {
+    const batch = pending.slice(i, i + concurrency);
+    const results = await Promise.all(batch.map((object) => input.confirm(object)));
+    for (const [j, object] of batch.entries()) if (results[j]?.allowed) input.onObject(object);
   }
 }

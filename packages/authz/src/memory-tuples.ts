@@ -19,14 +19,9 @@ export class MemoryTuples implements TupleReader {
     return [...this.#tuples.values()].filter((t) => t.object === object && t.relation === relation);
   }
 
-  async objectIds(objectType: string, after: string | undefined, limit: number): Promise<string[]> {
+  async readByUsers(users: readonly string[], objectType: string, relation: string): Promise<TupleKey[]> {
     const prefix = `${objectType}:`;
-    const ids = new Set<string>();
-    for (const t of this.#tuples.values())
-      if (t.object.startsWith(prefix)) {
-        const id = t.object.slice(prefix.length);
-        if (after === undefined || id > after) ids.add(id);
-      }
-    return [...ids].sort().slice(0, limit);
+    const wanted = new Set(users);
+    return [...this.#tuples.values()].filter((t) => wanted.has(t.user) && t.relation === relation && t.object.startsWith(prefix));
   }
 }

@@ -1,4 +1,4 @@
-import type { AuthorizationModelRecord, Store } from '@portcullis/store';
+import type { AuthorizationModelRecord, FgaStoreRecord, Store } from '@portcullis/store';
 import { InvalidCursorError, TupleWriteConflict } from '@portcullis/store';
 import { monotonicFactory } from 'ulid';
 import type { Explanation } from './check/types.ts';
@@ -33,6 +33,13 @@ export interface FgaServiceOptions extends AuthzEngineOptions {
   maxTuplesPerWrite?: number;
   /** Checks per batch-check request (OpenFGA's default is 50). */
   maxChecksPerBatch?: number;
+  /**
+   * How long a read may reuse the store's record (its revision, the cache key of answers) before
+   * reading it again, in ms; 0 reads it every time. Writes through this service update it at once;
+   * a write through another node is seen within this time, or at once by a read that sends its
+   * consistency token or asks for HIGHER_CONSISTENCY.
+   */
+  storeCacheTtlMs?: number;
   now?: () => number;
 }
 
@@ -51,7 +58,7 @@ function decodeConsistencyToken(token: string): number {
 function toReader(store: Store, storeId: string): TupleReader {
   return {
     readByObject: (object, relation) => store.authz.tuples.readByObject(storeId, object, relation),
-    objectIds: (objectType, after, limit) => store.authz.tuples.objectIds(storeId, objectType, after, limit),
+    readByUsers: (users, objectType, relation) => store.authz.tuples.readByUsers(storeId, users, objectType, relation),
   };
 }
 
@@ -66,6 +73,9 @@ export class FgaService {
   readonly #ulid = monotonicFactory();
   readonly #maxTuplesPerWrite: number;
   readonly #maxChecksPerBatch: number;
+  readonly #storeCacheTtlMs: number;
+  readonly #storeRecords = new Map<string, { record: FgaStoreRecord; expires: number }>();
+  readonly #latestModels = new Map<string, { id: string; expires: number }>();
   // Models are immutable, so a parsed model is reused until evicted.
   readonly #typesystems = new Map<string, TypeSystem>();
 
@@ -75,6 +85,7 @@ export class FgaService {
     this.#now = options.now ?? Date.now;
     this.#maxTuplesPerWrite = options.maxTuplesPerWrite ?? 100;
     this.#maxChecksPerBatch = options.maxChecksPerBatch ?? 50;
+    this.#storeCacheTtlMs = options.storeCacheTtlMs ?? 1000;
   }
 
   async createStore(name: string) {
@@ -96,6 +107,8 @@ export class FgaService {
 
   async deleteStore(storeId: string) {
     await this.getStore(storeId);
+    this.#storeRecords.delete(storeId);
+    this.#latestModels.delete(storeId);
     await this.#store.authz.stores.delete(storeId, this.#now());
   }
 
@@ -116,6 +129,7 @@ export class FgaService {
       conditions: model.conditions ?? {},
       created_at: this.#now(),
     });
+    this.#latestModels.delete(storeId);
     return id;
   }
 
@@ -166,6 +180,8 @@ export class FgaService {
         onMissing: input.on_missing === 'ignore' ? 'ignore' : 'error',
         at: this.#now(),
       });
+      const cached = this.#storeRecords.get(storeId);
+      if (cached && cached.record.revision < revision) cached.record = { ...cached.record, revision };
       return encodeConsistencyToken(revision);
     } catch (error) {
       if (error instanceof TupleWriteConflict)
@@ -247,11 +263,8 @@ export class FgaService {
   async listObjects(
     storeId: string,
     input: QueryInput & { type: string; relation: string; user: string; continuation_token?: string; page_size?: number },
-    onObject?: (object: string) => void,
   ): Promise<ListObjectsPage> {
-    const scope = await this.#scope(storeId, input);
-    for (const field of ['type', 'relation', 'user'] as const)
-      if (typeof input[field] !== 'string' || !input[field]) throw new FgaError('validation_error', `${field} is required`);
+    const scope = await this.#listObjectsScope(storeId, input);
     return this.#engine.listObjects({
       ...scope,
       type: input.type,
@@ -260,8 +273,17 @@ export class FgaService {
       ...query(input),
       continuationToken: input.continuation_token || undefined,
       maxResults: input.page_size || undefined,
-      onObject,
     });
+  }
+
+  /** Every object, each passed to `onObject` as soon as it is known; resolves when all are out. */
+  async streamListObjects(
+    storeId: string,
+    input: QueryInput & { type: string; relation: string; user: string },
+    onObject: (object: string) => void,
+  ): Promise<void> {
+    const scope = await this.#listObjectsScope(storeId, input);
+    await this.#engine.streamObjects({ ...scope, type: input.type, relation: input.relation, user: input.user, ...query(input) }, onObject);
   }
 
   async listUsers(
@@ -301,6 +323,13 @@ export class FgaService {
     await this.#store.authz.assertions.put(storeId, modelId, assertions);
   }
 
+  async #listObjectsScope(storeId: string, input: QueryInput & { type: string; relation: string; user: string }): Promise<ReadScope> {
+    const scope = await this.#scope(storeId, input);
+    for (const field of ['type', 'relation', 'user'] as const)
+      if (typeof input[field] !== 'string' || !input[field]) throw new FgaError('validation_error', `${field} is required`);
+    return scope;
+  }
+
   async #cursor<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -310,8 +339,8 @@ export class FgaService {
     }
   }
 
-  async #typesystem(storeId: string, modelId: string | undefined): Promise<TypeSystem> {
-    await this.getStore(storeId);
+  async #typesystem(storeId: string, modelId: string | undefined, storeChecked = false): Promise<TypeSystem> {
+    if (!storeChecked) await this.getStore(storeId);
     if (modelId) {
       if (!ulidPattern.test(modelId)) throw new FgaError('validation_error', `invalid authorization_model_id '${modelId}'`);
       const key = `${storeId}/${modelId}`;
@@ -321,8 +350,18 @@ export class FgaService {
       if (!record) throw new FgaError('authorization_model_not_found', `Authorization Model '${modelId}' not found`);
       return this.#remember(key, record);
     }
+    // The latest model's id is reused like the store's record (a new model through this service replaces it at once).
+    const latest = this.#latestModels.get(storeId);
+    if (latest && latest.expires > this.#now()) {
+      const cached = this.#typesystems.get(`${storeId}/${latest.id}`);
+      if (cached) return cached;
+    }
     const record = await this.#store.authz.models.latest(storeId);
     if (!record) throw new FgaError('latest_authorization_model_not_found', `No authorization models found for store '${storeId}'`);
+    if (this.#storeCacheTtlMs > 0) {
+      if (this.#latestModels.size >= 10_000) this.#latestModels.clear();
+      this.#latestModels.set(storeId, { id: record.id, expires: this.#now() + this.#storeCacheTtlMs });
+    }
     return this.#typesystems.get(`${storeId}/${record.id}`) ?? this.#remember(`${storeId}/${record.id}`, record);
   }
 
@@ -333,10 +372,23 @@ export class FgaService {
     return typesystem;
   }
 
+  /** The store's record, reused for `storeCacheTtlMs` unless the read needs a newer revision. */
+  async #liveStore(storeId: string, fresh: boolean, minRevision: number): Promise<FgaStoreRecord> {
+    const cached = this.#storeRecords.get(storeId);
+    if (!fresh && cached && cached.expires > this.#now() && cached.record.revision >= minRevision) return cached.record;
+    const record = await this.getStore(storeId);
+    if (this.#storeCacheTtlMs > 0) {
+      if (this.#storeRecords.size >= 10_000) this.#storeRecords.clear();
+      this.#storeRecords.set(storeId, { record, expires: this.#now() + this.#storeCacheTtlMs });
+    }
+    return record;
+  }
+
   async #scope(storeId: string, input: ReadOptions): Promise<ReadScope> {
-    const store = await this.getStore(storeId);
-    const typesystem = await this.#typesystem(storeId, input.authorization_model_id);
-    if (input.consistency_token && decodeConsistencyToken(input.consistency_token) > store.revision)
+    const minRevision = input.consistency_token ? decodeConsistencyToken(input.consistency_token) : 0;
+    const store = await this.#liveStore(storeId, input.consistency === 'HIGHER_CONSISTENCY', minRevision);
+    const typesystem = await this.#typesystem(storeId, input.authorization_model_id, true);
+    if (minRevision > store.revision)
       throw new FgaError('validation_error', 'consistency_token is from a revision this store has not reached');
     // The cache key carries the revision, so any write makes earlier cached answers unreachable.
     const cacheKey = input.consistency === 'HIGHER_CONSISTENCY' ? undefined : `${storeId}@${store.revision}`;

@@ -5,58 +5,61 @@ import type { TupleKey } from './tuple-key.ts';
  * (see `@portcullis/store`'s `TupleStore`); the engine never sees SQL.
  */
 export interface TupleReader {
-  /** Every tuple with this object and relation. */
+  /** Every tuple with this object and relation (object + relation → users). */
   readByObject(object: string, relation: string): Promise<TupleKey[]>;
-  /** Distinct ids of objects of `objectType` that appear in tuples, sorted ascending, after `after`. */
-  objectIds(objectType: string, after: string | undefined, limit: number): Promise<string[]>;
+  /**
+   * Every tuple whose user is exactly one of `users` (`type:id`, `type:*` or `type:id#relation`),
+   * on objects of `objectType` by `relation` (user → objects, for ListObjects), in any order.
+   */
+  readByUsers(users: readonly string[], objectType: string, relation: string): Promise<TupleKey[]>;
 }
 
 /** The request's contextual tuples layered over a reader, as if they were stored. */
 export function withContextualTuples(reader: TupleReader, contextual: readonly TupleKey[]): TupleReader {
   if (contextual.length === 0) return reader;
-  const byObject = new Map<string, TupleKey[]>();
-  for (const tuple of contextual) {
-    const key = `${tuple.object}#${tuple.relation}`;
-    const list = byObject.get(key) ?? [];
-    list.push(tuple);
-    byObject.set(key, list);
-  }
+  const byObject = group(contextual, (t) => `${t.object}#${t.relation}`);
+  const byUser = group(contextual, (t) => `${t.user}|${t.object.slice(0, t.object.indexOf(':'))}#${t.relation}`);
   return {
     async readByObject(object, relation) {
       const extra = byObject.get(`${object}#${relation}`);
       const stored = await reader.readByObject(object, relation);
       return extra ? [...extra, ...stored] : stored;
     },
-    async objectIds(objectType, after, limit) {
-      const stored = await reader.objectIds(objectType, after, limit);
-      const prefix = `${objectType}:`;
-      const extra = contextual
-        .filter((t) => t.object.startsWith(prefix))
-        .map((t) => t.object.slice(prefix.length))
-        .filter((id) => after === undefined || id > after);
-      if (extra.length === 0) return stored;
-      const merged = [...new Set([...stored, ...extra])].sort();
-      // Stored ids beyond the last one read may sort before contextual ones: cut at the stored page end.
-      const last = stored.length === limit ? stored[stored.length - 1] : undefined;
-      return (last === undefined ? merged : merged.filter((id) => id <= last)).slice(0, limit);
+    async readByUsers(users, objectType, relation) {
+      const extra = users.flatMap((user) => byUser.get(`${user}|${objectType}#${relation}`) ?? []);
+      const stored = await reader.readByUsers(users, objectType, relation);
+      return extra.length > 0 ? [...extra, ...stored] : stored;
     },
   };
 }
 
-/** Remembers reads for the life of one request: sub-problems often read the same rows. */
+function group(tuples: readonly TupleKey[], key: (tuple: TupleKey) => string): Map<string, TupleKey[]> {
+  const map = new Map<string, TupleKey[]>();
+  for (const tuple of tuples) {
+    const list = map.get(key(tuple)) ?? [];
+    list.push(tuple);
+    map.set(key(tuple), list);
+  }
+  return map;
+}
+
+/**
+ * Remembers object reads for the life of one request: sub-problems often read the same rows.
+ * (Reverse expansion visits each user once, so its reads pass through.)
+ */
 export function memoizedReader(reader: TupleReader): TupleReader {
   const reads = new Map<string, Promise<TupleKey[]>>();
+  const remember = (key: string, read: () => Promise<TupleKey[]>) => {
+    let pending = reads.get(key);
+    if (!pending) {
+      pending = read();
+      reads.set(key, pending);
+      pending.catch(() => reads.delete(key));
+    }
+    return pending;
+  };
   return {
-    readByObject(object, relation) {
-      const key = `${object}#${relation}`;
-      let read = reads.get(key);
-      if (!read) {
-        read = reader.readByObject(object, relation);
-        reads.set(key, read);
-        read.catch(() => reads.delete(key));
-      }
-      return read;
-    },
-    objectIds: (objectType, after, limit) => reader.objectIds(objectType, after, limit),
+    readByObject: (object, relation) => remember(`${object}#${relation}`, () => reader.readByObject(object, relation)),
+    readByUsers: (users, objectType, relation) => reader.readByUsers(users, objectType, relation),
   };
 }

@@ -111,6 +111,19 @@ for (const factory of testDatabaseFactories) {
       assert.ok(!(await store.authz.tuples.readByObject('s1', 'document:1', 'viewer')).some((t) => t.user === 'user:dora'));
     });
 
+    test('a write larger than one statement is applied whole, or refused whole', async () => {
+      const many = Array.from({ length: 1200 }, (_, i) => viewer(`user:bulk${i}`, 'document:bulk'));
+      await write('s4', { writes: many });
+      assert.equal((await store.authz.tuples.readByObject('s4', 'document:bulk', 'viewer')).length, 1200);
+      const changes = await store.authz.changelog.read('s4', { pageSize: 100_000 });
+      assert.equal(changes.items.filter((c) => c.tuple_key.object === 'document:bulk').length, 1200);
+      const more = Array.from({ length: 1200 }, (_, i) => viewer(`user:more${i}`, 'document:bulk'));
+      await assert.rejects(write('s4', { writes: [...more, viewer('user:bulk7', 'document:bulk')] }), TupleWriteConflict);
+      assert.equal((await store.authz.tuples.readByObject('s4', 'document:bulk', 'viewer')).length, 1200);
+      await write('s4', { writes: [...more, viewer('user:bulk7', 'document:bulk')], onDuplicate: 'ignore' });
+      assert.equal((await store.authz.tuples.readByObject('s4', 'document:bulk', 'viewer')).length, 2400);
+    });
+
     test('every write bumps the store revision, the consistency token', async () => {
       const before = (await store.authz.stores.get('s3'))?.revision ?? -1;
       const { revision } = await write('s3', { writes: [viewer('user:anne')] });
@@ -142,9 +155,42 @@ for (const factory of testDatabaseFactories) {
       assert.equal(all.items.length, 3);
     });
 
-    test('object ids of a type are distinct, ordered and resumable', async () => {
-      assert.deepEqual(await store.authz.tuples.objectIds('s2', 'document', undefined, 10), ['1', '2']);
-      assert.deepEqual(await store.authz.tuples.objectIds('s2', 'document', '1', 10), ['2']);
+    test('tuples are found by their exact user, object type and relation (user → objects)', async () => {
+      await write('s3', {
+        writes: [
+          viewer('user:a', 'document:1'),
+          viewer('user:a', 'document:2'),
+          viewer('user:*', 'document:3'),
+          viewer('group:eng#member', 'document:4'),
+          { ...viewer('user:a', 'folder:1'), condition: { name: 'in_hours', context: { hour: 10 } } },
+          { object: 'document:5', relation: 'owner', user: 'user:a' },
+        ],
+      });
+      const objects = async (user: string, type: string, relation = 'viewer') =>
+        (await store.authz.tuples.readByUsers('s3', [user], type, relation)).map((t) => t.object).sort();
+      assert.deepEqual(await objects('user:a', 'document'), ['document:1', 'document:2']);
+      assert.deepEqual(await objects('user:*', 'document'), ['document:3']);
+      assert.deepEqual(await objects('group:eng#member', 'document'), ['document:4']);
+      assert.deepEqual(await objects('group:eng', 'document'), []);
+      assert.deepEqual(await objects('user:a', 'document', 'owner'), ['document:5']);
+      assert.deepEqual(await store.authz.tuples.readByUsers('s3', ['user:a'], 'folder', 'viewer'), [
+        { object: 'folder:1', relation: 'viewer', user: 'user:a', condition: { name: 'in_hours', context: { hour: 10 } } },
+      ]);
+      const several = await store.authz.tuples.readByUsers(
+        's3',
+        ['user:a', 'user:*', 'group:eng#member', 'user:nobody'],
+        'document',
+        'viewer',
+      );
+      assert.deepEqual(several.map((t) => `${t.object}@${t.user}`).sort(), [
+        'document:1@user:a',
+        'document:2@user:a',
+        'document:3@user:*',
+        'document:4@group:eng#member',
+      ]);
+      const ids = Array.from({ length: 300 }, (_, i) => `user:x${i}`);
+      await write('s3', { writes: ids.map((user, i) => viewer(user, `document:x${i}`)) });
+      assert.equal((await store.authz.tuples.readByUsers('s3', [...ids, 'user:a'], 'document', 'viewer')).length, 302);
     });
 
     test('the changelog lists writes and deletes in order, by type, from a cursor', async () => {

@@ -100,8 +100,11 @@ export interface TupleStore {
   write(storeId: string, change: TupleWrite): Promise<{ revision: number }>;
   readByObject(storeId: string, object: string, relation: string): Promise<StoredTuple[]>;
   read(storeId: string, filter: TupleFilter, page: { pageSize: number; after?: string }): Promise<Page<StoredTuple>>;
-  /** Distinct ids of objects of a type, ascending, after `after`. */
-  objectIds(storeId: string, objectType: string, after: string | undefined, limit: number): Promise<string[]>;
+  /**
+   * Tuples whose user is exactly one of `users` (`type:id`, `type:*` or `type:id#relation`) on
+   * objects of `objectType` by `relation` (the user → objects index), in no particular order.
+   */
+  readByUsers(storeId: string, users: readonly string[], objectType: string, relation: string): Promise<RelationshipTuple[]>;
 }
 
 export interface ChangelogStore {

@@ -48,6 +48,14 @@ const sameCondition = (row: { condition_name: string | null; condition_context: 
 
 const keyColumns = ['object_type', 'object_id', 'relation', 'user_type', 'user_id', 'user_relation'] as const;
 
+const columnsKey = (key: TupleColumns): string => keyColumns.map((c) => key[c]).join('\u0000');
+
+/** IN-list sizes of user → objects reads (a list is padded up to the next one). */
+const inListSizes = [1, 4, 16, 64, 256];
+
+/** Rows per multi-row statement: 11 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535. */
+const rowsPerStatement = 500;
+
 /**
  * Relationship tuples. A write bumps the store's revision (serialising writers of one store on
  * its row), applies deletes then writes, and appends each change to the changelog, all in one
@@ -64,6 +72,26 @@ export function tupleStore(db: Kysely<Database>): TupleStore {
       .where('object_id', '=', '')
       .where('relation', '=', ''),
   );
+
+  // user → objects, for many users at once: one statement per IN-list size, padded to the size.
+  const byUsersQueries = new Map<number, ReturnType<typeof byUsersQuery>>();
+  const byUsersQuery = (size: number) =>
+    preparedQuery(
+      db as never,
+      db
+        .selectFrom('fga_tuples')
+        .select(['object_id', 'user_id', 'condition_name', 'condition_context'])
+        .where('store_id', '=', '')
+        .where('user_type', '=', '')
+        .where('user_relation', '=', '')
+        .where('object_type', '=', '')
+        .where('relation', '=', '')
+        .where(
+          'user_id',
+          'in',
+          Array.from({ length: size }, () => ''),
+        ),
+    );
 
   const matchKey = (trx: Transaction<Database>, storeId: string, key: TupleColumns) =>
     trx
@@ -87,25 +115,7 @@ export function tupleStore(db: Kysely<Database>): TupleStore {
           .returning('revision')
           .executeTakeFirstOrThrow();
         const revision = Number(bumped.revision);
-        let seq = 0;
-        const log = async (tuple: RelationshipTuple, operation: 'write' | 'delete') => {
-          await trx
-            .insertInto('fga_changelog')
-            .values({
-              store_id: storeId,
-              revision,
-              seq: seq++,
-              object_type: split(tuple.object, ':')[0],
-              object: tuple.object,
-              relation: tuple.relation,
-              user: tuple.user,
-              condition_name: tuple.condition?.name ?? null,
-              condition_context: tuple.condition?.context ? JSON.stringify(tuple.condition.context) : null,
-              operation,
-              timestamp: change.at,
-            })
-            .execute();
-        };
+        const logged: Array<{ tuple: RelationshipTuple; operation: 'write' | 'delete' }> = [];
         for (const tuple of change.deletes) {
           const key = toColumns(tuple);
           const result = await trx
@@ -122,31 +132,59 @@ export function tupleStore(db: Kysely<Database>): TupleStore {
             if (change.onMissing === 'error') throw new TupleWriteConflict('missing', tuple);
             continue;
           }
-          await log(tuple, 'delete');
+          logged.push({ tuple, operation: 'delete' });
         }
-        for (const tuple of change.writes) {
-          const key = toColumns(tuple);
-          const result = await trx
+        // Writes go in multi-row statements (imports send thousands); a row the database skipped
+        // as a conflict is then looked up to tell an identical tuple from a refused one.
+        for (let i = 0; i < change.writes.length; i += rowsPerStatement) {
+          const chunk = change.writes.slice(i, i + rowsPerStatement);
+          const inserted = await trx
             .insertInto('fga_tuples')
-            .values({
-              store_id: storeId,
-              ...key,
-              condition_name: tuple.condition?.name ?? null,
-              condition_context: tuple.condition?.context ? JSON.stringify(tuple.condition.context) : null,
-              revision,
-              inserted_at: change.at,
-            })
+            .values(
+              chunk.map((tuple) => ({
+                store_id: storeId,
+                ...toColumns(tuple),
+                condition_name: tuple.condition?.name ?? null,
+                condition_context: tuple.condition?.context ? JSON.stringify(tuple.condition.context) : null,
+                revision,
+                inserted_at: change.at,
+              })),
+            )
             .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
+            .returning(keyColumns)
+            .execute();
+          const insertedKeys = new Set(inserted.map(columnsKey));
+          for (const tuple of chunk) {
+            const key = toColumns(tuple);
+            if (insertedKeys.delete(columnsKey(key))) {
+              logged.push({ tuple, operation: 'write' });
+              continue;
+            }
             // `ignore` forgives an identical tuple only; one with another condition is still refused.
             const existing = await matchKey(trx, storeId, key).executeTakeFirst();
             if (change.onDuplicate === 'error' || !existing || !sameCondition(existing, tuple))
               throw new TupleWriteConflict('duplicate', tuple);
-            continue;
           }
-          await log(tuple, 'write');
         }
+        for (let i = 0; i < logged.length; i += rowsPerStatement)
+          await trx
+            .insertInto('fga_changelog')
+            .values(
+              logged.slice(i, i + rowsPerStatement).map(({ tuple, operation }, j) => ({
+                store_id: storeId,
+                revision,
+                seq: i + j,
+                object_type: split(tuple.object, ':')[0],
+                object: tuple.object,
+                relation: tuple.relation,
+                user: tuple.user,
+                condition_name: tuple.condition?.name ?? null,
+                condition_context: tuple.condition?.context ? JSON.stringify(tuple.condition.context) : null,
+                operation,
+                timestamp: change.at,
+              })),
+            )
+            .execute();
         return { revision };
       });
     },
@@ -184,16 +222,40 @@ export function tupleStore(db: Kysely<Database>): TupleStore {
         next: rows.length > pageSize && last ? encodeCursor(keyColumns.map((c) => last[c])) : undefined,
       };
     },
-    async objectIds(storeId, objectType, after, limit) {
-      let query = db
-        .selectFrom('fga_tuples')
-        .select('object_id')
-        .distinct()
-        .where('store_id', '=', storeId)
-        .where('object_type', '=', objectType);
-      if (after !== undefined) query = query.where('object_id', '>', after);
-      const rows = await query.orderBy('object_id').limit(limit).execute();
-      return rows.map((r) => r.object_id);
+    async readByUsers(storeId, users, objectType, relation) {
+      // Users are grouped by type and userset relation; ids go in IN-lists of a few fixed sizes.
+      const groups = new Map<string, { type: string; relation: string; ids: string[] }>();
+      for (const user of new Set(users)) {
+        const [userObject, userRelation] = split(user, '#');
+        const [userType, userId] = split(userObject, ':');
+        const key = `${userType}#${userRelation}`;
+        const group = groups.get(key) ?? { type: userType, relation: userRelation, ids: [] };
+        group.ids.push(userId);
+        groups.set(key, group);
+      }
+      const tuples: RelationshipTuple[] = [];
+      for (const group of groups.values())
+        for (let i = 0; i < group.ids.length; i += inListSizes[inListSizes.length - 1] as number) {
+          const ids = group.ids.slice(i, i + (inListSizes[inListSizes.length - 1] as number));
+          const size = inListSizes.find((n) => n >= ids.length) as number;
+          let query = byUsersQueries.get(size);
+          if (!query) {
+            query = byUsersQuery(size);
+            byUsersQueries.set(size, query);
+          }
+          const padded = [...ids, ...Array.from({ length: size - ids.length }, () => ids[0])];
+          const { rows } = await query([storeId, group.type, group.relation, objectType, relation, ...padded]);
+          for (const row of rows) {
+            const user = `${group.type}:${row.user_id}${group.relation ? `#${group.relation}` : ''}`;
+            const tuple: RelationshipTuple = { object: `${objectType}:${row.object_id}`, relation, user };
+            if (row.condition_name) {
+              tuple.condition = { name: row.condition_name };
+              if (row.condition_context) tuple.condition.context = JSON.parse(row.condition_context);
+            }
+            tuples.push(tuple);
+          }
+        }
+      return tuples;
     },
   };
 }

@@ -51,7 +51,7 @@ export function engineClient(): ConformanceClient {
     streamedListObjects: (storeId, modelId, request, options) =>
       wrap(async () => {
         const seen: string[] = [];
-        await engine.listObjects({ ...scope(storeId, modelId), ...request, ...options, onObject: (o) => seen.push(o) });
+        await engine.streamObjects({ ...scope(storeId, modelId), ...request, ...options }, (o) => seen.push(o));
         return seen;
       }),
     listUsers: (storeId, modelId, request, options) =>

@@ -14,13 +14,16 @@ function toJson(value: unknown): string {
   return text.replace(/"\\u0000num:(-?1e999)"/g, '$1');
 }
 
-/** Drives the permission API through Fastify's `inject`: real routing, parsing and error mapping. */
-export function httpClient(app: FastifyInstance, prefix = ''): ConformanceClient {
+/**
+ * Drives the permission API through Fastify's `inject`: real routing, parsing and error mapping.
+ * `app` may be the bare plugin or the whole server (then `headers` carries its credentials).
+ */
+export function httpClient(app: FastifyInstance, prefix = '', headers: Record<string, string> = {}): ConformanceClient {
   async function call(method: 'GET' | 'POST', url: string, payload?: unknown) {
     const response = await app.inject({
       method,
       url: `${prefix}${url}`,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json' },
       payload: payload === undefined ? undefined : toJson(payload),
     });
     if (response.statusCode >= 400) {

@@ -42,9 +42,11 @@ declare module 'fastify' {
 export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions): Promise<void> {
   const service = new FgaService(options.store, options);
 
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: an async one costs every request an extra promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const scope = request.routeOptions.config.fgaScope;
-    if (scope) await options.authorize(request, scope);
+    if (!scope) return done();
+    options.authorize(request, scope).then(() => done(), done);
   });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ code: 'undefined_endpoint', message: 'Endpoint not enabled' }));
@@ -199,9 +201,9 @@ export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions)
 }
 
 /**
- * NDJSON, one `{"result":{"object":…}}` line per object as it is found, following continuation
- * pages to the end. An error before the first object gets the ordinary error response; after it,
- * an `{"error":…}` line ends the stream.
+ * NDJSON, one `{"result":{"object":…}}` line per object as it is found, to the end (never cut).
+ * An error before the first object gets the ordinary error response; after it, an `{"error":…}`
+ * line ends the stream.
  */
 async function streamListObjects(
   service: FgaService,
@@ -219,18 +221,14 @@ async function streamListObjects(
   };
   const line = (value: unknown) => reply.raw.write(`${JSON.stringify(value)}\n`);
   try {
-    let token: string | undefined;
-    do {
-      const page = await service.listObjects(
-        request.params.store_id,
-        { ...readOptions(b), type: b.type, relation: b.relation, user: b.user, continuation_token: token },
-        (object) => {
-          start();
-          line({ result: { object } });
-        },
-      );
-      token = page.continuation_token;
-    } while (token);
+    await service.streamListObjects(
+      request.params.store_id,
+      { ...readOptions(b), type: b.type, relation: b.relation, user: b.user },
+      (object) => {
+        start();
+        line({ result: { object } });
+      },
+    );
   } catch (error) {
     if (!started) throw error;
     const code = error instanceof FgaError ? error.code : 'internal_error';

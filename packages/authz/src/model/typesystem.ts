@@ -15,6 +15,7 @@ export class TypeSystem {
   readonly model: AuthorizationModel;
   readonly #types = new Map<string, Map<string, RelationDefinition>>();
   readonly #conditions = new Map<string, CompiledCondition | Error>();
+  readonly #fits = new Map<string, boolean>();
 
   constructor(model: AuthorizationModel) {
     this.model = model;
@@ -98,9 +99,28 @@ export class TypeSystem {
     if (problem) throw new FgaError(code, `Invalid tuple '${tupleKeyString(tuple)}'. Reason: ${problem}`);
   }
 
-  /** Whether a stored tuple still fits this model; tuples written under older models may not. */
+  /**
+   * Whether a stored tuple still fits this model; tuples written under older models may not.
+   * Ids were checked when the tuple was written, so the answer depends only on the tuple's shape
+   * (object type, relation, user type and userset relation or wildcard, condition) and is
+   * remembered per shape: reads filter every row through here.
+   */
   isValidTuple(tuple: TupleKey): boolean {
-    return this.tupleProblem(tuple) === undefined;
+    const { object, user } = tuple;
+    const objectType = object.slice(0, object.indexOf(':'));
+    const colon = user.indexOf(':');
+    const hash = user.indexOf('#');
+    const userShape =
+      hash !== -1 ? `${user.slice(0, colon)}:x${user.slice(hash)}` : user.endsWith(':*') ? user : `${user.slice(0, colon)}:x`;
+    const key = `${objectType}#${tuple.relation}@${userShape}|${tuple.condition?.name ?? ''}`;
+    let fits = this.#fits.get(key);
+    if (fits === undefined) {
+      const probe: TupleKey = { object: `${objectType}:x`, relation: tuple.relation, user: userShape };
+      if (tuple.condition?.name) probe.condition = { name: tuple.condition.name };
+      fits = colon > 0 && this.tupleProblem(probe) === undefined;
+      this.#fits.set(key, fits);
+    }
+    return fits;
   }
 }
 

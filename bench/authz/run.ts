@@ -1,0 +1,304 @@
+/**
+ * `npm run bench:authz`: the permission service on a store of 1,000,000 generated tuples, on
+ * SQLite and PostgreSQL, in process (FgaService) and over HTTP (the real server started by the
+ * CLI, autocannon in this process); node-casbin on the same data; a bare Fastify route as the
+ * HTTP ceiling. Each side runs in its own child process. Writes bench/results/authz-<time>.json
+ * and prints a table with the targets' PASS/FAIL.
+ *
+ *   node bench/authz/run.ts [--databases sqlite,postgres] [--no-casbin] [--duration 8] [--warmup 2]
+ *                           [--connections 10] [--quick]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { stringify } from 'yaml';
+import { type CaseName, dataset } from './dataset.ts';
+import { freePort, type HttpMeasurement, load, repoRoot, runJsonChild, spawnChild, waitReady } from './http.ts';
+import type { Measurement } from './measure.ts';
+
+const { values } = parseArgs({
+  options: {
+    databases: { type: 'string', default: 'sqlite,postgres' },
+    'no-casbin': { type: 'boolean', default: false },
+    duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '10' },
+    quick: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+const postgresAdmin = process.env.PORTCULLIS_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const cases: CaseName[] = ['direct', 'userset', 'ttu3'];
+const caseLabels: Record<CaseName, string> = { direct: 'direct', userset: 'userset', ttu3: '3-level TTU' };
+const http = { connections: Number(values.connections), duration: Number(values.duration), warmup: Number(values.warmup) };
+const inProcessOptions = values.quick ? { latencyIterations: 1000, latencyMs: 2000, throughputMs: 1000 } : {};
+const apiKey = `bench-${Math.random().toString(36).slice(2)}-key-0123456789`;
+const started = Date.now();
+const log = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+
+interface InProcessResult {
+  checks: Record<CaseName, Measurement>;
+  listObjects: Record<
+    'typical' | 'wide',
+    { user: string; objects: number; firstPage: number; continued: boolean; page: Measurement; streamed: Measurement }
+  >;
+}
+
+interface DatabaseResult {
+  database: 'sqlite' | 'postgres';
+  load: { tuples: number; seconds: number };
+  inProcess: InProcessResult;
+  http: Record<CaseName, HttpMeasurement>;
+  bareFastify: HttpMeasurement;
+}
+
+/** A fresh database of the given kind, and how to drop it. */
+async function createDatabase(kind: 'sqlite' | 'postgres'): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-authz-bench-'));
+    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `portcullis_bench_authz_${Date.now().toString(36)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: postgresAdmin });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresAdmin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Check bodies for a case, distinct requests in turn (more than the check cache holds). */
+function checkBodies(name: CaseName, modelId: string): string[] {
+  return dataset()
+    .cases[name].slice(0, 20_000)
+    .map((tuple_key) => JSON.stringify({ authorization_model_id: modelId, tuple_key }));
+}
+
+async function measureHttp(url: string, modelId: string, storeId: string): Promise<Record<CaseName, HttpMeasurement>> {
+  const results = {} as Record<CaseName, HttpMeasurement>;
+  for (const name of cases) {
+    const bodies = checkBodies(name, modelId);
+    // Every case is granted: a few requests are checked before the load runs.
+    for (const body of bodies.slice(0, 5)) {
+      const response = await fetch(`${url}/fga/stores/${storeId}/check`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body,
+      });
+      const answer = (await response.json()) as { allowed?: boolean };
+      if (!answer.allowed) throw new Error(`HTTP ${name}: ${body} answered ${response.status} ${JSON.stringify(answer)}`);
+    }
+    results[name] = await load(`${url}/fga/stores/${storeId}/check`, bodies, { ...http, headers: { authorization: `Bearer ${apiKey}` } });
+    log(`  HTTP ${name}: ${results[name].requestsPerSecond.toFixed(0)} req/s, p99 ${results[name].p99} ms`);
+  }
+  return results;
+}
+
+async function bareFastify(): Promise<HttpMeasurement> {
+  const port = await freePort();
+  const child = spawnChild(['bench/authz/bare-fastify.ts', String(port)]);
+  try {
+    await waitReady(`http://127.0.0.1:${port}/healthz`, child);
+    const url = `http://127.0.0.1:${port}/fga/stores/x/check`;
+    const result = await load(url, checkBodies('direct', 'x'), http);
+    log(`  bare Fastify: ${result.requestsPerSecond.toFixed(0)} req/s`);
+    return result;
+  } finally {
+    await child.stop();
+  }
+}
+
+async function benchDatabase(kind: 'sqlite' | 'postgres'): Promise<DatabaseResult> {
+  log(`${kind}: creating the database and loading 1,000,000 tuples`);
+  const database = await createDatabase(kind);
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-authz-bench-server-'));
+  try {
+    const loaded = await runJsonChild<{ storeId: string; modelId: string; tuples: number; seconds: number }>([
+      'bench/authz/load.ts',
+      database.url,
+    ]);
+    log(`${kind}: loaded ${loaded.tuples.toLocaleString('en-US')} tuples in ${loaded.seconds.toFixed(0)} s; measuring in process`);
+    const inProcess = await runJsonChild<InProcessResult>([
+      'bench/authz/in-process.ts',
+      database.url,
+      loaded.storeId,
+      loaded.modelId,
+      JSON.stringify(inProcessOptions),
+    ]);
+
+    log(`${kind}: HTTP (bare Fastify ceiling, then the server started by the CLI)`);
+    const ceiling = await bareFastify();
+    const port = await freePort();
+    const config = join(dir, 'portcullis.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        port,
+        issuer: `http://127.0.0.1:${port}`,
+        database: database.url,
+        data_dir: dir,
+        log: { level: 'warn' },
+        keys: { encryption_key: 'bench-key-encryption-key-0123456789' },
+        fga: { preshared_keys: apiKey },
+      }),
+    );
+    const server = spawnChild(['packages/cli/bin/portcullis.js', 'start', '--config', config]);
+    try {
+      await waitReady(`http://127.0.0.1:${port}/healthz`, server);
+      const results = await measureHttp(`http://127.0.0.1:${port}`, loaded.modelId, loaded.storeId);
+      return { database: kind, load: { tuples: loaded.tuples, seconds: loaded.seconds }, inProcess, http: results, bareFastify: ceiling };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
+  }
+}
+
+interface CasbinResult {
+  loadSeconds: number;
+  checks: Record<CaseName, Measurement>;
+}
+
+interface Verdict {
+  target: string;
+  value: string;
+  pass: boolean;
+}
+
+function verdicts(databases: DatabaseResult[], casbin: CasbinResult | undefined): Verdict[] {
+  const out: Verdict[] = [];
+  const sqlite = databases.find((d) => d.database === 'sqlite');
+  if (sqlite) {
+    for (const [name, limit] of [
+      ['direct', 1],
+      ['userset', 1],
+      ['ttu3', 5],
+    ] as const) {
+      const p99 = sqlite.inProcess.checks[name].p99;
+      out.push({
+        target: `in-process ${caseLabels[name]} check p99 < ${limit} ms (SQLite)`,
+        value: `${p99.toFixed(3)} ms`,
+        pass: p99 < limit,
+      });
+    }
+  }
+  for (const d of databases)
+    for (const name of cases) {
+      const ratio = d.http[name].requestsPerSecond / d.bareFastify.requestsPerSecond;
+      const clean = d.http[name].errors === 0 && d.http[name].non2xx === 0;
+      out.push({
+        target: `HTTP ${caseLabels[name]} check ≥ 50% of bare Fastify (${d.database})`,
+        value: `${(ratio * 100).toFixed(0)}% (${d.http[name].requestsPerSecond.toFixed(0)} / ${d.bareFastify.requestsPerSecond.toFixed(0)} req/s)${clean ? '' : ' with errors'}`,
+        pass: ratio >= 0.5 && clean,
+      });
+    }
+  if (casbin)
+    for (const d of databases)
+      for (const name of cases) {
+        const ours = d.inProcess.checks[name].throughput;
+        const theirs = casbin.checks[name].throughput;
+        out.push({
+          target: `in-process ${caseLabels[name]} throughput ≥ casbin (${d.database})`,
+          value: `${ours.toFixed(0)} vs ${theirs < 10 ? theirs.toFixed(2) : theirs.toFixed(0)} checks/s`,
+          pass: ours >= theirs,
+        });
+      }
+  return out;
+}
+
+function table(databases: DatabaseResult[], casbin: CasbinResult | undefined, checks: Verdict[]): string {
+  const rows: string[][] = [['side', 'case', 'p50 ms', 'p99 ms', 'throughput /s']];
+  const f = (n: number, digits = 3) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+  for (const d of databases) {
+    for (const name of cases) {
+      const m = d.inProcess.checks[name];
+      rows.push([`in-process ${d.database}`, caseLabels[name], f(m.p50), f(m.p99), f(m.throughput, 0)]);
+    }
+    for (const name of cases) {
+      const m = d.http[name];
+      rows.push([`HTTP ${d.database}`, caseLabels[name], f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
+    }
+    rows.push([
+      `HTTP ${d.database}`,
+      'bare Fastify route',
+      f(d.bareFastify.p50, 0),
+      f(d.bareFastify.p99, 0),
+      f(d.bareFastify.requestsPerSecond, 0),
+    ]);
+    for (const which of ['typical', 'wide'] as const) {
+      const l = d.inProcess.listObjects[which];
+      rows.push([
+        `list-objects ${d.database}`,
+        `${which}: ${l.objects.toLocaleString('en-US')} of 100,000 (first page)`,
+        f(l.page.p50, 1),
+        f(l.page.p99, 1),
+        '',
+      ]);
+      rows.push([
+        `list-objects ${d.database}`,
+        `${which}: all ${l.objects.toLocaleString('en-US')}, streamed`,
+        f(l.streamed.p50, 1),
+        f(l.streamed.p99, 1),
+        '',
+      ]);
+    }
+  }
+  if (casbin)
+    for (const name of cases) {
+      const m = casbin.checks[name];
+      rows.push([
+        'casbin in-process',
+        caseLabels[name],
+        f(m.p50, 2),
+        f(m.p99, 2),
+        m.throughput < 10 ? f(m.throughput, 2) : f(m.throughput, 0),
+      ]);
+    }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const line = (r: string[]) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+  const verdictLines = checks.map((v) => `${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value}`);
+  return `${[line(rows[0] ?? []), ...rows.slice(1).map(line)].join('\n')}\n\n${verdictLines.join('\n')}\n`;
+}
+
+const load1 = loadavg()[0] ?? 0;
+log(`node ${process.versions.node}, ${cpus().length} cores, load average ${load1.toFixed(2)}`);
+if (load1 > 1) log('warning: the machine is busy; figures will be noisy (compare ratios within this run)');
+
+const databases: DatabaseResult[] = [];
+for (const kind of values.databases.split(',').map((s) => s.trim()) as Array<'sqlite' | 'postgres'>)
+  databases.push(await benchDatabase(kind));
+let casbin: CasbinResult | undefined;
+if (!values['no-casbin']) {
+  log('casbin: loading the same data as rules and enforcing in process');
+  casbin = await runJsonChild<CasbinResult>(['bench/authz/casbin.ts', JSON.stringify(values.quick ? { latencyMs: 3000 } : {})]);
+}
+const checks = verdicts(databases, casbin);
+const record = {
+  kind: 'authz',
+  date: new Date().toISOString(),
+  node: process.versions.node,
+  cpus: cpus().length,
+  loadAverageAtStart: load1,
+  settings: { http, inProcess: inProcessOptions, tuples: 1_000_000 },
+  databases,
+  casbin,
+  targets: checks,
+  seconds: (Date.now() - started) / 1000,
+};
+const resultsDir = join(repoRoot, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, `authz-${record.date.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+process.stdout.write(`\n${table(databases, casbin, checks)}\nresults: ${file} (${record.seconds.toFixed(0)} s)\n`);
