@@ -13,6 +13,7 @@ export {
 } from './authorization/authorization-flow.ts';
 export { AuthorizationRedirectError, type AuthorizationRequest } from './authorization/authorization-request.ts';
 export { createSession, endSession, findSession, passwordAcr } from './authorization/sessions.ts';
+export { bearerChallenge } from './bearer-challenge.ts';
 export { authenticateClient } from './client-auth/authenticate-client.ts';
 export type { ClientAuthRequest } from './client-auth/types.ts';
 export { type Client, type ClientAuthMethod, ClientRegistry, clientAuthMethods, clientFromRecord } from './clients.ts';

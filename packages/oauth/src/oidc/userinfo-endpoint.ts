@@ -1,13 +1,11 @@
 import { bearerToken, validateAccessToken } from '../access-token-validator.ts';
+import { bearerChallenge } from '../bearer-challenge.ts';
 import type { OAuthContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
 import { claimsForScopes } from './claims.ts';
 
-function challenge(context: OAuthContext, code?: string, description?: string): Record<string, string> {
-  const parts = [`realm="${context.issuer}"`];
-  if (code) parts.push(`error="${code}"`);
-  if (description) parts.push(`error_description="${description}"`);
-  return { 'WWW-Authenticate': `Bearer ${parts.join(', ')}` };
+function challenge(context: OAuthContext, code?: 'invalid_token' | 'insufficient_scope', description?: string): Record<string, string> {
+  return { 'WWW-Authenticate': bearerChallenge(context.issuer, code, description) };
 }
 
 /** OIDC Core §5.3: the signed-in user's claims for a bearer access token with `openid`. */

@@ -1,14 +1,13 @@
-import { type AccessTokenPrincipal, bearerToken, type OAuthContext, OAuthError, validateAccessToken } from '@portcullis/oauth';
+import {
+  type AccessTokenPrincipal,
+  bearerToken,
+  bearerChallenge as challenge,
+  type OAuthContext,
+  OAuthError,
+  validateAccessToken,
+} from '@portcullis/oauth';
 
 export type { AccessTokenPrincipal as BearerPrincipal } from '@portcullis/oauth';
-
-function challenge(realm: string, code: 'invalid_token' | 'insufficient_scope' | undefined, description?: string, scope?: string): string {
-  const parts = [`realm="${realm}"`];
-  if (code) parts.push(`error="${code}"`);
-  if (description) parts.push(`error_description="${description}"`);
-  if (scope) parts.push(`scope="${scope}"`);
-  return `Bearer ${parts.join(', ')}`;
-}
 
 /**
  * Authenticates a request to one of this server's own APIs with a Portcullis access token
