@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { TupleWriteConflict } from './authz-types.ts';
-import { openStore, type Store } from './database.ts';
-import { type TestDatabase, testDatabaseFactories } from './test-databases.ts';
+import type { Store } from './database.ts';
+import { describeOnEachDatabase } from './test-databases.ts';
 
 const viewer = (user: string, object = 'document:1') => ({ object, relation: 'viewer', user });
 
-for (const factory of testDatabaseFactories) {
-  describe(`permission storage contract on ${factory.name}`, () => {
-    let database: TestDatabase;
-    let store: Store;
+describeOnEachDatabase(
+  'permission storage contract',
+  (store) => {
     const write = (storeId: string, change: Partial<Parameters<Store['authz']['tuples']['write']>[1]>) =>
       store.authz.tuples.write(storeId, { writes: [], deletes: [], onDuplicate: 'error', onMissing: 'error', at: 1000, ...change });
-
-    before(async () => {
-      database = await factory.create();
-      store = openStore(database.url);
-      await store.migrate();
-      for (const id of ['s1', 's2', 's3', 's4']) await store.authz.stores.create({ id, name: `store ${id}`, created_at: 1 });
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
 
     test('stores are listed in id order, paged, and a deleted store disappears', async () => {
       const first = await store.authz.stores.list({ pageSize: 3 });
@@ -225,5 +213,8 @@ for (const factory of testDatabaseFactories) {
       await store.authz.assertions.put('s1', '01A', [{ expectation: false }]);
       assert.deepEqual(await store.authz.assertions.get('s1', '01A'), [{ expectation: false }]);
     });
-  });
-}
+  },
+  async (store) => {
+    for (const id of ['s1', 's2', 's3', 's4']) await store.authz.stores.create({ id, name: `store ${id}`, created_at: 1 });
+  },
+);

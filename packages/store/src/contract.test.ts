@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { openStore, type Store } from './database.ts';
-import { type TestDatabase, testDatabaseFactories } from './test-databases.ts';
+import { test } from 'node:test';
+import { describeOnEachDatabase } from './test-databases.ts';
 import type { AccessTokenRecord } from './types.ts';
 
 function token(hash: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
@@ -20,173 +19,158 @@ function token(hash: string, overrides: Partial<AccessTokenRecord> = {}): Access
   };
 }
 
-for (const factory of testDatabaseFactories) {
-  describe(`storage contract on ${factory.name}`, () => {
-    let database: TestDatabase;
-    let store: Store;
-
-    before(async () => {
-      database = await factory.create();
-      store = openStore(database.url);
-      await store.migrate();
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
-
-    test('migrations are applied once and re-running them applies nothing', async () => {
-      assert.deepEqual(await store.migrate(), []);
-    });
-
-    test('clients round-trip their metadata and upsert keeps created_at', async () => {
-      await store.clients.upsert({
-        client_id: 'c1',
-        client_secret_hash: 'h1',
-        metadata: { client_name: 'One', grant_types: ['client_credentials'] },
-        created_at: 10,
-        updated_at: 10,
-      });
-      await store.clients.upsert({
-        client_id: 'c1',
-        client_secret_hash: 'h2',
-        metadata: { client_name: 'Uno' },
-        created_at: 20,
-        updated_at: 20,
-      });
-      const client = await store.clients.get('c1');
-      assert.deepEqual(client, {
-        client_id: 'c1',
-        client_secret_hash: 'h2',
-        metadata: { client_name: 'Uno' },
-        created_at: 10,
-        updated_at: 20,
-      });
-      assert.equal(await store.clients.get('missing'), undefined);
-      assert.deepEqual(
-        (await store.clients.list()).map((c) => c.client_id),
-        ['c1'],
-      );
-      assert.equal(await store.clients.delete('c1'), true);
-      assert.equal(await store.clients.delete('c1'), false);
-    });
-
-    test('apis round-trip and delete', async () => {
-      await store.apis.upsert({
-        identifier: 'https://api.example.com',
-        metadata: { scopes: { read: 'Read' } },
-        created_at: 1,
-        updated_at: 1,
-      });
-      assert.deepEqual((await store.apis.get('https://api.example.com'))?.metadata, { scopes: { read: 'Read' } });
-      assert.equal((await store.apis.list()).length, 1);
-      assert.equal(await store.apis.delete('https://api.example.com'), true);
-      assert.equal(await store.apis.get('https://api.example.com'), undefined);
-    });
-
-    test('signing keys list in activation order and retire all but the newest', async () => {
-      const key = { alg: 'ES256', public_jwk: { kty: 'EC' }, private_key: 'enc', created_at: 1, retired_at: null };
-      await store.signingKeys.insert({ ...key, kid: 'k1', activates_at: 1 });
-      await store.signingKeys.insert({ ...key, kid: 'k2', activates_at: 5 });
-      assert.equal(await store.signingKeys.retireCurrent(5, 'k2'), 1);
-      const keys = await store.signingKeys.list();
-      assert.deepEqual(
-        keys.map((k) => [k.kid, k.retired_at]),
-        [
-          ['k1', 5],
-          ['k2', null],
-        ],
-      );
-      assert.deepEqual(keys[0]?.public_jwk, { kty: 'EC' });
-      assert.equal(await store.signingKeys.prune(6), 1);
-      assert.deepEqual(
-        (await store.signingKeys.list()).map((k) => k.kid),
-        ['k2'],
-      );
-    });
-
-    test('opaque access tokens are found by hash and revoked once', async () => {
-      await store.accessTokens.insert(token('t1', { grant_id: 'g1' }));
-      assert.deepEqual(await store.accessTokens.find('t1'), token('t1', { grant_id: 'g1' }));
-      assert.equal(await store.accessTokens.find('nope'), undefined);
-      assert.equal(await store.accessTokens.revoke('t1', 1500), true);
-      assert.equal(await store.accessTokens.revoke('t1', 1600), false);
-      assert.equal((await store.accessTokens.find('t1'))?.revoked_at, 1500);
-    });
-
-    test('a duplicate token hash is refused', async () => {
-      await store.accessTokens.insert(token('dup'));
-      await assert.rejects(store.accessTokens.insert(token('dup')));
-    });
-
-    test('revoking a grant revokes every live token of it', async () => {
-      await store.accessTokens.insert(token('g-a', { grant_id: 'g2' }));
-      await store.accessTokens.insert(token('g-b', { grant_id: 'g2' }));
-      assert.equal(await store.accessTokens.revokeGrant('g2', 1700), 2);
-      assert.equal((await store.accessTokens.find('g-b'))?.revoked_at, 1700);
-    });
-
-    test('expired tokens are deleted', async () => {
-      await store.accessTokens.insert(token('old', { expires_at: 50 }));
-      assert.ok((await store.accessTokens.deleteExpired(100)) >= 1);
-      assert.equal(await store.accessTokens.find('old'), undefined);
-    });
-
-    test('a replay marker is claimed once until it expires', async () => {
-      assert.equal(await store.replay.claim('c1:jti-1', 100, 10), true);
-      assert.equal(await store.replay.claim('c1:jti-1', 100, 20), false);
-      assert.equal(await store.replay.claim('c1:jti-1', 300, 100), true);
-    });
-
-    test('concurrent claims of one marker give exactly one winner', async () => {
-      const results = await Promise.all(Array.from({ length: 20 }, () => store.replay.claim('race', 100, 10)));
-      assert.equal(results.filter(Boolean).length, 1);
-    });
-
-    test('concurrent transactions and plain writes do not interleave', async () => {
-      const work = Array.from({ length: 10 }, (_, i) =>
-        i % 2
-          ? store.db.transaction().execute(async (trx) => {
-              await trx
-                .insertInto('replay_guard')
-                .values({ key: `tx-${i}-a`, expires_at: 1 })
-                .execute();
-              await new Promise((r) => setTimeout(r, 2));
-              await trx
-                .insertInto('replay_guard')
-                .values({ key: `tx-${i}-b`, expires_at: 1 })
-                .execute();
-            })
-          : store.replay.claim(`plain-${i}`, 100, 0),
-      );
-      await Promise.all(work);
-      const keys = await store.db.selectFrom('replay_guard').select('key').where('key', 'like', 'tx-%').execute();
-      assert.equal(keys.length, 10);
-    });
-
-    test('a failing write fails alone when writes are grouped', async () => {
-      await store.accessTokens.insert(token('grouped-dup'));
-      const results = await Promise.allSettled([
-        store.accessTokens.insert(token('grouped-1')),
-        store.accessTokens.insert(token('grouped-dup')),
-        store.accessTokens.insert(token('grouped-2')),
-      ]);
-      assert.deepEqual(
-        results.map((r) => r.status),
-        ['fulfilled', 'rejected', 'fulfilled'],
-      );
-      assert.ok(await store.accessTokens.find('grouped-1'));
-      assert.ok(await store.accessTokens.find('grouped-2'));
-    });
-
-    test('a failed transaction changes nothing', async () => {
-      await assert.rejects(
-        store.db.transaction().execute(async (trx) => {
-          await trx.insertInto('replay_guard').values({ key: 'tx', expires_at: 1 }).execute();
-          throw new Error('boom');
-        }),
-      );
-      assert.equal(await store.replay.claim('tx', 5, 0), true);
-    });
+describeOnEachDatabase('storage contract', (store) => {
+  test('migrations are applied once and re-running them applies nothing', async () => {
+    assert.deepEqual(await store.migrate(), []);
   });
-}
+
+  test('clients round-trip their metadata and upsert keeps created_at', async () => {
+    await store.clients.upsert({
+      client_id: 'c1',
+      client_secret_hash: 'h1',
+      metadata: { client_name: 'One', grant_types: ['client_credentials'] },
+      created_at: 10,
+      updated_at: 10,
+    });
+    await store.clients.upsert({
+      client_id: 'c1',
+      client_secret_hash: 'h2',
+      metadata: { client_name: 'Uno' },
+      created_at: 20,
+      updated_at: 20,
+    });
+    const client = await store.clients.get('c1');
+    assert.deepEqual(client, {
+      client_id: 'c1',
+      client_secret_hash: 'h2',
+      metadata: { client_name: 'Uno' },
+      created_at: 10,
+      updated_at: 20,
+    });
+    assert.equal(await store.clients.get('missing'), undefined);
+    assert.deepEqual(
+      (await store.clients.list()).map((c) => c.client_id),
+      ['c1'],
+    );
+    assert.equal(await store.clients.delete('c1'), true);
+    assert.equal(await store.clients.delete('c1'), false);
+  });
+
+  test('apis round-trip and delete', async () => {
+    await store.apis.upsert({
+      identifier: 'https://api.example.com',
+      metadata: { scopes: { read: 'Read' } },
+      created_at: 1,
+      updated_at: 1,
+    });
+    assert.deepEqual((await store.apis.get('https://api.example.com'))?.metadata, { scopes: { read: 'Read' } });
+    assert.equal((await store.apis.list()).length, 1);
+    assert.equal(await store.apis.delete('https://api.example.com'), true);
+    assert.equal(await store.apis.get('https://api.example.com'), undefined);
+  });
+
+  test('signing keys list in activation order and retire all but the newest', async () => {
+    const key = { alg: 'ES256', public_jwk: { kty: 'EC' }, private_key: 'enc', created_at: 1, retired_at: null };
+    await store.signingKeys.insert({ ...key, kid: 'k1', activates_at: 1 });
+    await store.signingKeys.insert({ ...key, kid: 'k2', activates_at: 5 });
+    assert.equal(await store.signingKeys.retireCurrent(5, 'k2'), 1);
+    const keys = await store.signingKeys.list();
+    assert.deepEqual(
+      keys.map((k) => [k.kid, k.retired_at]),
+      [
+        ['k1', 5],
+        ['k2', null],
+      ],
+    );
+    assert.deepEqual(keys[0]?.public_jwk, { kty: 'EC' });
+    assert.equal(await store.signingKeys.prune(6), 1);
+    assert.deepEqual(
+      (await store.signingKeys.list()).map((k) => k.kid),
+      ['k2'],
+    );
+  });
+
+  test('opaque access tokens are found by hash and revoked once', async () => {
+    await store.accessTokens.insert(token('t1', { grant_id: 'g1' }));
+    assert.deepEqual(await store.accessTokens.find('t1'), token('t1', { grant_id: 'g1' }));
+    assert.equal(await store.accessTokens.find('nope'), undefined);
+    assert.equal(await store.accessTokens.revoke('t1', 1500), true);
+    assert.equal(await store.accessTokens.revoke('t1', 1600), false);
+    assert.equal((await store.accessTokens.find('t1'))?.revoked_at, 1500);
+  });
+
+  test('a duplicate token hash is refused', async () => {
+    await store.accessTokens.insert(token('dup'));
+    await assert.rejects(store.accessTokens.insert(token('dup')));
+  });
+
+  test('revoking a grant revokes every live token of it', async () => {
+    await store.accessTokens.insert(token('g-a', { grant_id: 'g2' }));
+    await store.accessTokens.insert(token('g-b', { grant_id: 'g2' }));
+    assert.equal(await store.accessTokens.revokeGrant('g2', 1700), 2);
+    assert.equal((await store.accessTokens.find('g-b'))?.revoked_at, 1700);
+  });
+
+  test('expired tokens are deleted', async () => {
+    await store.accessTokens.insert(token('old', { expires_at: 50 }));
+    assert.ok((await store.accessTokens.deleteExpired(100)) >= 1);
+    assert.equal(await store.accessTokens.find('old'), undefined);
+  });
+
+  test('a replay marker is claimed once until it expires', async () => {
+    assert.equal(await store.replay.claim('c1:jti-1', 100, 10), true);
+    assert.equal(await store.replay.claim('c1:jti-1', 100, 20), false);
+    assert.equal(await store.replay.claim('c1:jti-1', 300, 100), true);
+  });
+
+  test('concurrent claims of one marker give exactly one winner', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.replay.claim('race', 100, 10)));
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  test('concurrent transactions and plain writes do not interleave', async () => {
+    const work = Array.from({ length: 10 }, (_, i) =>
+      i % 2
+        ? store.db.transaction().execute(async (trx) => {
+            await trx
+              .insertInto('replay_guard')
+              .values({ key: `tx-${i}-a`, expires_at: 1 })
+              .execute();
+            await new Promise((r) => setTimeout(r, 2));
+            await trx
+              .insertInto('replay_guard')
+              .values({ key: `tx-${i}-b`, expires_at: 1 })
+              .execute();
+          })
+        : store.replay.claim(`plain-${i}`, 100, 0),
+    );
+    await Promise.all(work);
+    const keys = await store.db.selectFrom('replay_guard').select('key').where('key', 'like', 'tx-%').execute();
+    assert.equal(keys.length, 10);
+  });
+
+  test('a failing write fails alone when writes are grouped', async () => {
+    await store.accessTokens.insert(token('grouped-dup'));
+    const results = await Promise.allSettled([
+      store.accessTokens.insert(token('grouped-1')),
+      store.accessTokens.insert(token('grouped-dup')),
+      store.accessTokens.insert(token('grouped-2')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.ok(await store.accessTokens.find('grouped-1'));
+    assert.ok(await store.accessTokens.find('grouped-2'));
+  });
+
+  test('a failed transaction changes nothing', async () => {
+    await assert.rejects(
+      store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('replay_guard').values({ key: 'tx', expires_at: 1 }).execute();
+        throw new Error('boom');
+      }),
+    );
+    assert.equal(await store.replay.claim('tx', 5, 0), true);
+  });
+});

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { openStore, type Store } from './database.ts';
+import { test } from 'node:test';
 import type { AuthorizationCodeRecord, RefreshTokenRecord, UserRecord } from './people-types.ts';
-import { type TestDatabase, testDatabaseFactories } from './test-databases.ts';
+import { describeOnEachDatabase } from './test-databases.ts';
 
 const user: UserRecord = {
   user_id: 'u1',
@@ -56,95 +55,81 @@ function refresh(hash: string, family = 'f1'): RefreshTokenRecord {
   };
 }
 
-for (const factory of testDatabaseFactories) {
-  describe(`people storage contract on ${factory.name}`, () => {
-    let database: TestDatabase;
-    let store: Store;
-    before(async () => {
-      database = await factory.create();
-      store = openStore(database.url);
-      await store.migrate();
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
-
-    test('users round-trip, are found by username, and usernames are unique', async () => {
-      await store.people.users.upsert(user);
-      assert.deepEqual(await store.people.users.findByUsername('anne'), user);
-      await store.people.users.setPasswordHash('u1', 'h2', 5);
-      assert.equal((await store.people.users.get('u1'))?.password_hash, 'h2');
-      await assert.rejects(store.people.users.upsert({ ...user, user_id: 'u2' }));
-      assert.equal((await store.people.users.list()).length, 1);
-    });
-
-    test('sessions are found by hash and deleted per user', async () => {
-      await store.people.sessions.insert({ ...authentication, session_hash: 's1', user_id: 'u1', created_at: 100, expires_at: 200 });
-      assert.deepEqual((await store.people.sessions.find('s1'))?.amr, ['pwd']);
-      assert.equal(await store.people.sessions.deleteForUser('u1'), 1);
-      assert.equal(await store.people.sessions.find('s1'), undefined);
-    });
-
-    test('interactions round-trip their request', async () => {
-      await store.people.interactions.insert({
-        interaction_id: 'i1',
-        request: { client_id: 'spa', scope: 'openid' },
-        created_at: 1,
-        expires_at: 2,
-      });
-      assert.deepEqual((await store.people.interactions.find('i1'))?.request, { client_id: 'spa', scope: 'openid' });
-      await store.people.interactions.delete('i1');
-      assert.equal(await store.people.interactions.find('i1'), undefined);
-    });
-
-    test('an authorization code is consumed once; later attempts see a replay', async () => {
-      await store.people.codes.insert(code('c1'));
-      const first = await store.people.codes.consume('c1', 150);
-      assert.equal(first?.outcome, 'consumed');
-      assert.equal(first?.record.nonce, 'n');
-      const second = await store.people.codes.consume('c1', 151);
-      assert.equal(second?.outcome, 'replayed');
-      assert.equal(await store.people.codes.consume('unknown', 150), undefined);
-    });
-
-    test('concurrent redemptions of one code give exactly one winner', async () => {
-      await store.people.codes.insert(code('c2'));
-      const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.people.codes.consume('c2', 150)));
-      assert.equal(outcomes.filter((o) => o?.outcome === 'consumed').length, 1);
-    });
-
-    test('grants: one active per user and client, listed, touched and revoked', async () => {
-      await store.people.grants.upsert({
-        grant_id: 'g1',
-        user_id: 'u1',
-        client_id: 'spa',
-        scope: 'openid',
-        created_at: 1,
-        updated_at: 1,
-        last_used_at: null,
-        revoked_at: null,
-      });
-      assert.equal((await store.people.grants.findActive('u1', 'spa'))?.grant_id, 'g1');
-      await store.people.grants.touch('g1', 9);
-      assert.equal((await store.people.grants.get('g1'))?.last_used_at, 9);
-      assert.equal((await store.people.grants.listForUser('u1')).length, 1);
-      assert.equal(await store.people.grants.revoke('g1', 10), true);
-      assert.equal(await store.people.grants.revoke('g1', 11), false);
-      assert.equal(await store.people.grants.findActive('u1', 'spa'), undefined);
-    });
-
-    test('refresh tokens rotate once, even concurrently, and families are revoked together', async () => {
-      await store.people.refreshTokens.insert(refresh('r1'));
-      await store.people.refreshTokens.insert(refresh('r2'));
-      await store.people.refreshTokens.insert(refresh('other', 'f2'));
-      const winners = await Promise.all(Array.from({ length: 10 }, () => store.people.refreshTokens.rotate('r1', 200)));
-      assert.equal(winners.filter(Boolean).length, 1);
-      assert.equal((await store.people.refreshTokens.find('r1'))?.rotated_at, 200);
-      assert.equal(await store.people.refreshTokens.revokeFamily('f1', 300), 2);
-      assert.equal(await store.people.refreshTokens.rotate('r2', 301), false, 'a revoked token cannot rotate');
-      assert.equal((await store.people.refreshTokens.find('other'))?.revoked_at, null);
-      assert.equal(await store.people.refreshTokens.revokeGrant('g1', 400), 1);
-    });
+describeOnEachDatabase('people storage contract', (store) => {
+  test('users round-trip, are found by username, and usernames are unique', async () => {
+    await store.people.users.upsert(user);
+    assert.deepEqual(await store.people.users.findByUsername('anne'), user);
+    await store.people.users.setPasswordHash('u1', 'h2', 5);
+    assert.equal((await store.people.users.get('u1'))?.password_hash, 'h2');
+    await assert.rejects(store.people.users.upsert({ ...user, user_id: 'u2' }));
+    assert.equal((await store.people.users.list()).length, 1);
   });
-}
+
+  test('sessions are found by hash and deleted per user', async () => {
+    await store.people.sessions.insert({ ...authentication, session_hash: 's1', user_id: 'u1', created_at: 100, expires_at: 200 });
+    assert.deepEqual((await store.people.sessions.find('s1'))?.amr, ['pwd']);
+    assert.equal(await store.people.sessions.deleteForUser('u1'), 1);
+    assert.equal(await store.people.sessions.find('s1'), undefined);
+  });
+
+  test('interactions round-trip their request', async () => {
+    await store.people.interactions.insert({
+      interaction_id: 'i1',
+      request: { client_id: 'spa', scope: 'openid' },
+      created_at: 1,
+      expires_at: 2,
+    });
+    assert.deepEqual((await store.people.interactions.find('i1'))?.request, { client_id: 'spa', scope: 'openid' });
+    await store.people.interactions.delete('i1');
+    assert.equal(await store.people.interactions.find('i1'), undefined);
+  });
+
+  test('an authorization code is consumed once; later attempts see a replay', async () => {
+    await store.people.codes.insert(code('c1'));
+    const first = await store.people.codes.consume('c1', 150);
+    assert.equal(first?.outcome, 'consumed');
+    assert.equal(first?.record.nonce, 'n');
+    const second = await store.people.codes.consume('c1', 151);
+    assert.equal(second?.outcome, 'replayed');
+    assert.equal(await store.people.codes.consume('unknown', 150), undefined);
+  });
+
+  test('concurrent redemptions of one code give exactly one winner', async () => {
+    await store.people.codes.insert(code('c2'));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.people.codes.consume('c2', 150)));
+    assert.equal(outcomes.filter((o) => o?.outcome === 'consumed').length, 1);
+  });
+
+  test('grants: one active per user and client, listed, touched and revoked', async () => {
+    await store.people.grants.upsert({
+      grant_id: 'g1',
+      user_id: 'u1',
+      client_id: 'spa',
+      scope: 'openid',
+      created_at: 1,
+      updated_at: 1,
+      last_used_at: null,
+      revoked_at: null,
+    });
+    assert.equal((await store.people.grants.findActive('u1', 'spa'))?.grant_id, 'g1');
+    await store.people.grants.touch('g1', 9);
+    assert.equal((await store.people.grants.get('g1'))?.last_used_at, 9);
+    assert.equal((await store.people.grants.listForUser('u1')).length, 1);
+    assert.equal(await store.people.grants.revoke('g1', 10), true);
+    assert.equal(await store.people.grants.revoke('g1', 11), false);
+    assert.equal(await store.people.grants.findActive('u1', 'spa'), undefined);
+  });
+
+  test('refresh tokens rotate once, even concurrently, and families are revoked together', async () => {
+    await store.people.refreshTokens.insert(refresh('r1'));
+    await store.people.refreshTokens.insert(refresh('r2'));
+    await store.people.refreshTokens.insert(refresh('other', 'f2'));
+    const winners = await Promise.all(Array.from({ length: 10 }, () => store.people.refreshTokens.rotate('r1', 200)));
+    assert.equal(winners.filter(Boolean).length, 1);
+    assert.equal((await store.people.refreshTokens.find('r1'))?.rotated_at, 200);
+    assert.equal(await store.people.refreshTokens.revokeFamily('f1', 300), 2);
+    assert.equal(await store.people.refreshTokens.rotate('r2', 301), false, 'a revoked token cannot rotate');
+    assert.equal((await store.people.refreshTokens.find('other'))?.revoked_at, null);
+    assert.equal(await store.people.refreshTokens.revokeGrant('g1', 400), 1);
+  });
+});

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import pg from 'pg';
+import { openStore, type Store } from './database.ts';
 
 /** Where the PostgreSQL tests connect; CI and the dev machines run it here with trust auth. */
 export const postgresAdminUrl = process.env.PORTCULLIS_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -56,3 +58,29 @@ export const testDatabaseFactories: ReadonlyArray<{ name: 'sqlite' | 'postgres';
   { name: 'sqlite', create: async () => createSqliteDatabase() },
   { name: 'postgres', create: createPostgresDatabase },
 ];
+
+/**
+ * Declares `suite` once per adapter, each against a fresh, migrated store that is closed and
+ * dropped afterwards: the one way the contract suites run unchanged on every database. The store
+ * passed in forwards to the current adapter's store, so tests use it like a plain `Store`.
+ */
+export function describeOnEachDatabase(title: string, suite: (store: Store) => void, setup?: (store: Store) => Promise<void>): void {
+  for (const factory of testDatabaseFactories) {
+    describe(`${title} on ${factory.name}`, () => {
+      let database: TestDatabase;
+      let current: Store | undefined;
+      const store = new Proxy({} as Store, { get: (_target, property) => (current as unknown as Record<PropertyKey, unknown>)[property] });
+      before(async () => {
+        database = await factory.create();
+        current = openStore(database.url);
+        await current.migrate();
+        await setup?.(current);
+      });
+      after(async () => {
+        await current?.close();
+        await database.drop();
+      });
+      suite(store);
+    });
+  }
+}
