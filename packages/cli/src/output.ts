@@ -23,3 +23,10 @@ export function print(value: unknown, options: { json: boolean; columns?: string
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The positional argument a subcommand names (`clients show <client_id>`), or a usage error. */
+export function positional(positionals: string[], index: number, what: string): string {
+  const value = positionals[index];
+  if (!value) throw new UsageError(`${what} is required`);
+  return value;
+}

@@ -35,4 +35,4 @@ export { revocationEndpoint } from './revocation-endpoint.ts';
 export { parseScope } from './scope.ts';
 export { randomToken, safeEqual, sha256 } from './secrets.ts';
 export { tokenEndpoint } from './token-endpoint.ts';
-export { revokeFamily, revokeGrant } from './user-tokens.ts';
+export { revokeFamily, revokeGrant, userinfoTokenTtl } from './user-tokens.ts';

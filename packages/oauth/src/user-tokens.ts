@@ -25,6 +25,9 @@ export interface UserTokenInput {
   grantLastUsedAt: number | null;
 }
 
+/** Lifetime of access tokens issued without a resource (for the userinfo endpoint), seconds. */
+export const userinfoTokenTtl = 3600;
+
 /** Tokens without a resource are for this server's userinfo endpoint. */
 function userinfoApi(context: OAuthContext): Api {
   return {
@@ -32,7 +35,7 @@ function userinfoApi(context: OAuthContext): Api {
     name: 'userinfo',
     scopes: {},
     token_format: 'jwt',
-    access_token_ttl: 3600,
+    access_token_ttl: userinfoTokenTtl,
     introspection_clients: [],
     metadata: {},
   };

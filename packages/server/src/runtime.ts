@@ -8,6 +8,7 @@ import {
   type OAuthContext,
   PasswordHasher,
   systemClock,
+  userinfoTokenTtl,
 } from '@portcullis/oauth';
 import { openStore, type Store } from '@portcullis/store';
 import { builtinApis } from './builtin-apis.ts';
@@ -60,7 +61,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
         Math.max(
           config.tokens.introspection_response_ttl,
           config.tokens.id_token_ttl,
-          3600,
+          userinfoTokenTtl,
           ...[...(await apis.all()).values()].map((a) => a.access_token_ttl),
         ),
     });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createApi, deleteApi, getApi, listApis } from '@portcullis/server';
-import { print, UsageError } from '../output.ts';
+import { positional, print, UsageError } from '../output.ts';
 import { commonOptions, withRuntime } from '../runtime-options.ts';
 
 export const usage = `portcullis apis create --identifier <uri> [--name <name>] [--scope name=description]...
@@ -26,10 +26,7 @@ export async function run(args: string[]): Promise<number> {
       'introspection-client': { type: 'string', multiple: true },
     },
   });
-  const target = () => {
-    if (!positionals[0]) throw new UsageError(`apis ${action} needs an identifier`);
-    return positionals[0];
-  };
+  const target = () => positional(positionals, 0, `apis ${action}: an identifier`);
   const view = (api: Record<string, unknown>) => ({ ...api, scopes: Object.keys((api.scopes as object) ?? {}).join(' ') });
   return withRuntime(values, async (runtime) => {
     switch (action) {

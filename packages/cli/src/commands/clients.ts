@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createClient, deleteClient, getClient, listClients, rotateClientSecret } from '@portcullis/server';
-import { print, UsageError } from '../output.ts';
+import { positional, print, UsageError } from '../output.ts';
 import { commonOptions, withRuntime } from '../runtime-options.ts';
 
 export const usage = `portcullis clients create [--id <client_id>] [--name <name>] [--grant-types a,b] [--scope "s1 s2"]
@@ -30,10 +30,7 @@ export async function run(args: string[]): Promise<number> {
       metadata: { type: 'string' },
     },
   });
-  const target = () => {
-    if (!positionals[0]) throw new UsageError(`clients ${action} needs a client_id`);
-    return positionals[0];
-  };
+  const target = () => positional(positionals, 0, `clients ${action}: a client_id`);
   return withRuntime(values, async (runtime) => {
     switch (action) {
       case 'create': {

@@ -9,7 +9,7 @@ import {
   setUserPassword,
   updateUser,
 } from '@portcullis/server';
-import { print, UsageError } from '../output.ts';
+import { positional, print, UsageError } from '../output.ts';
 import { commonOptions, withRuntime } from '../runtime-options.ts';
 
 export const usage = `portcullis users create --username <name> [--password-stdin] [--email <e>] [--name <n>] [--role r]... [--group g]...
@@ -45,10 +45,7 @@ export async function run(args: string[]): Promise<number> {
       group: { type: 'string', multiple: true },
     },
   });
-  const target = () => {
-    if (!positionals[0]) throw new UsageError(`users ${action} needs a user id or username`);
-    return positionals[0];
-  };
+  const target = () => positional(positionals, 0, `users ${action}: a user id or username`);
   return withRuntime(values, async (runtime) => {
     switch (action) {
       case 'create': {
@@ -88,8 +85,7 @@ export async function run(args: string[]): Promise<number> {
         });
         return 0;
       case 'revoke-grant': {
-        const grantId = positionals[1];
-        if (!grantId) throw new UsageError('users revoke-grant needs <user> <grant_id>');
+        const grantId = positional(positionals, 1, 'users revoke-grant <user> <grant_id>: the grant_id');
         await revokeUserGrant(runtime, target(), grantId);
         process.stdout.write(`revoked ${grantId}\n`);
         return 0;

@@ -1,7 +1,8 @@
-import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
+import { compactVerify, decodeJwt } from 'jose';
 import type { OAuthContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import { type FormBody, param } from '../form.ts';
+import { ownKeySet } from '../own-jwt-verifier.ts';
 
 export interface LogoutDecision {
   /** Where to send the browser afterwards (with `state`), or null to show a signed-out page. */
@@ -16,7 +17,7 @@ export interface LogoutDecision {
 /** An ID token we signed, expired or not (OIDC RP-Initiated Logout §2 allows expired hints). */
 async function verifiedHint(context: OAuthContext, hint: string): Promise<{ sub: string; aud: string } | undefined> {
   try {
-    await compactVerify(hint, createLocalJWKSet(context.keys.jwks() as Parameters<typeof createLocalJWKSet>[0]), {
+    await compactVerify(hint, ownKeySet(context), {
       algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
     });
     const claims = decodeJwt(hint);
