@@ -92,10 +92,13 @@ export async function startChild<T>(script: string, args: string[] = [], execArg
   };
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far; undefined off Linux. */
-export function cpuSeconds(pid: number): number | undefined {
+/**
+ * CPU seconds (user + system) a process has used so far, all threads, or one thread (a process's
+ * main thread has the process's id); undefined off Linux.
+ */
+export function cpuSeconds(pid: number, thread?: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {

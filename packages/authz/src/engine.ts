@@ -105,7 +105,9 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
       reader,
       context: query.context,
       explain,
-      cacheScope: cacheable ? `${scope.cacheKey}|${scope.typesystem.id}|${JSON.stringify(query.context ?? {})}` : undefined,
+      cacheScope: cacheable
+        ? `${scope.cacheKey}|${scope.typesystem.id}|${query.context ? JSON.stringify(query.context) : '{}'}`
+        : undefined,
       dispatch: (request: CheckRequest) => head.resolveCheck(request, context),
     };
     return context;

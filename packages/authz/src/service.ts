@@ -78,6 +78,8 @@ export class FgaService {
   readonly #latestModels = new Map<string, { id: string; expires: number }>();
   // Models are immutable, so a parsed model is reused until evicted.
   readonly #typesystems = new Map<string, TypeSystem>();
+  // One reader per store instead of new closures on every request.
+  readonly #readers = new Map<string, TupleReader>();
 
   constructor(store: Store, options: FgaServiceOptions = {}) {
     this.#store = store;
@@ -214,7 +216,8 @@ export class FgaService {
   }
 
   async check(storeId: string, input: QueryInput & { tuple_key: TupleKey }): Promise<{ allowed: boolean }> {
-    const scope = await this.#scope(storeId, input);
+    const pending = this.#scope(storeId, input);
+    const scope = pending instanceof Promise ? await pending : pending;
     return this.#engine.check({ ...scope, tuple: requireTuple(input.tuple_key), ...query(input) });
   }
 
@@ -384,15 +387,49 @@ export class FgaService {
     return record;
   }
 
-  async #scope(storeId: string, input: ReadOptions): Promise<ReadScope> {
+  /**
+   * The store, model and reader a read resolves against. Answered synchronously when the store's
+   * record and the model are cached (the common case): each await costs every check a little.
+   */
+  #scope(storeId: string, input: ReadOptions): ReadScope | Promise<ReadScope> {
     const minRevision = input.consistency_token ? decodeConsistencyToken(input.consistency_token) : 0;
-    const store = await this.#liveStore(storeId, input.consistency === 'HIGHER_CONSISTENCY', minRevision);
+    const fresh = input.consistency === 'HIGHER_CONSISTENCY';
+    const cached = this.#storeRecords.get(storeId);
+    if (!fresh && cached && cached.expires > this.#now() && cached.record.revision >= minRevision) {
+      const typesystem = this.#cachedTypesystem(storeId, input.authorization_model_id);
+      if (typesystem) return this.#scopeOf(storeId, cached.record, typesystem, input);
+    }
+    return this.#loadScope(storeId, input, fresh, minRevision);
+  }
+
+  async #loadScope(storeId: string, input: ReadOptions, fresh: boolean, minRevision: number): Promise<ReadScope> {
+    const store = await this.#liveStore(storeId, fresh, minRevision);
     const typesystem = await this.#typesystem(storeId, input.authorization_model_id, true);
     if (minRevision > store.revision)
       throw new FgaError('validation_error', 'consistency_token is from a revision this store has not reached');
+    return this.#scopeOf(storeId, store, typesystem, input);
+  }
+
+  /** The model named (or the store's latest) when it is cached, as `#typesystem` would answer it. */
+  #cachedTypesystem(storeId: string, modelId: string | undefined): TypeSystem | undefined {
+    if (modelId) {
+      if (!ulidPattern.test(modelId)) throw new FgaError('validation_error', `invalid authorization_model_id '${modelId}'`);
+      return this.#typesystems.get(`${storeId}/${modelId}`);
+    }
+    const latest = this.#latestModels.get(storeId);
+    return latest && latest.expires > this.#now() ? this.#typesystems.get(`${storeId}/${latest.id}`) : undefined;
+  }
+
+  #scopeOf(storeId: string, store: FgaStoreRecord, typesystem: TypeSystem, input: ReadOptions): ReadScope {
     // The cache key carries the revision, so any write makes earlier cached answers unreachable.
     const cacheKey = input.consistency === 'HIGHER_CONSISTENCY' ? undefined : `${storeId}@${store.revision}`;
-    return { typesystem, reader: toReader(this.#store, storeId), cacheKey };
+    let reader = this.#readers.get(storeId);
+    if (!reader) {
+      if (this.#readers.size >= 10_000) this.#readers.clear();
+      reader = toReader(this.#store, storeId);
+      this.#readers.set(storeId, reader);
+    }
+    return { typesystem, reader, cacheKey };
   }
 }
 

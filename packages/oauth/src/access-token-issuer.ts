@@ -10,7 +10,7 @@ export interface AccessTokenGrant {
   /** `sub`: the user, or the client itself for client credentials (RFC 9068 §2.2). */
   subject: string;
   api: Api;
-  scopes: string[];
+  scopes: readonly string[];
   claims?: Record<string, unknown>;
   grantId?: string;
 }
@@ -31,8 +31,7 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
   const scope = grant.scopes.join(' ');
   let accessToken: string;
   if (grant.api.token_format === 'jwt') {
-    accessToken = signJwt(context.keys.signingKey(), 'at+jwt', {
-      ...grant.claims,
+    const registered: Record<string, unknown> = {
       iss: context.issuer,
       sub: grant.subject,
       aud: grant.api.identifier,
@@ -40,8 +39,9 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
       iat: now,
       jti: randomUUID(),
       client_id: grant.client.client_id,
-      ...(scope ? { scope } : {}),
-    });
+    };
+    if (scope) registered.scope = scope;
+    accessToken = signJwt(context.keys.signingKey(), 'at+jwt', grant.claims ? { ...grant.claims, ...registered } : registered);
   } else {
     accessToken = randomToken();
     await context.accessTokens.insert({
@@ -57,5 +57,7 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
       revoked_at: null,
     });
   }
-  return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, ...(scope ? { scope } : {}) };
+  const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl };
+  if (scope) response.scope = scope;
+  return response;
 }

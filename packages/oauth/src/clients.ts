@@ -65,6 +65,12 @@ export class ClientRegistry {
     this.#clock = options.nowMs ?? Date.now;
   }
 
+  /** The client when a fresh cache entry exists, without a promise; otherwise undefined (call `get`). */
+  cached(clientId: string): Client | undefined {
+    const hit = this.#cache.get(clientId);
+    return hit && this.#clock() - hit.at < this.#ttlMs ? hit.client : undefined;
+  }
+
   async get(clientId: string): Promise<Client | undefined> {
     const now = this.#clock();
     const hit = this.#cache.get(clientId);

@@ -6,8 +6,8 @@ import { type FormBody, param, paramList } from './form.ts';
 import { parseScope } from './scope.ts';
 
 export interface ResolvedTarget {
-  api: Api;
-  scopes: string[];
+  readonly api: Api;
+  readonly scopes: readonly string[];
 }
 
 function allowedScopes(client: Client, api: Api): string[] {
@@ -21,8 +21,32 @@ function allowedScopes(client: Client, api: Api): string[] {
  * scope it is registered for on that API; without a resource, the one API the client may use.
  */
 export async function resolveTarget(context: OAuthContext, client: Client, body: FormBody): Promise<ResolvedTarget> {
-  return resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+  const { resource, audience, scope } = body;
+  if (typeof resource === 'object' || typeof audience === 'object' || typeof scope === 'object') {
+    return resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+  }
+  // A machine client repeats the same request: its decision is kept for as long as both the
+  // client's and the API set's cached objects live (each is replaced when it changes).
+  const apis = await context.apis.all();
+  if (decisions?.apis !== apis) decisions = { apis, byClient: new Map() };
+  let remembered = decisions.byClient.get(client.client_id);
+  if (remembered?.client !== client) {
+    if (decisions.byClient.size >= 1024) decisions.byClient.clear();
+    remembered = { client, byRequest: new Map() };
+    decisions.byClient.set(client.client_id, remembered);
+  }
+  const key = `${resource ?? ''}\n${audience ?? ''}\n${scope ?? ''}`;
+  let decision = remembered.byRequest.get(key);
+  if (!decision) {
+    decision = await resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+    Object.freeze(decision.scopes);
+    if (remembered.byRequest.size >= 64) remembered.byRequest.clear();
+    remembered.byRequest.set(key, Object.freeze(decision));
+  }
+  return decision;
 }
+
+let decisions: { apis: Map<string, Api>; byClient: Map<string, { client: Client; byRequest: Map<string, ResolvedTarget> }> } | undefined;
 
 /** `resource` values of a request, with `audience` as a synonym (RFC 8707 §2). */
 export function requestedResources(body: FormBody): string[] {

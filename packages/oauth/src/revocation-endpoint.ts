@@ -5,10 +5,15 @@ import { OAuthError } from './errors.ts';
 import { requiredParam } from './form.ts';
 import { sha256 } from './secrets.ts';
 import { clientAuthContext } from './token-endpoint.ts';
+import { refreshTokenKey, revokeFamily } from './user-tokens.ts';
+
+const notIssuedToCaller = () => new OAuthError('unauthorized_client', 'the token was not issued to this client');
 
 /**
- * RFC 7009 §2.1: the client revokes a token issued to it. Unknown and self-contained (JWT)
- * tokens answer 200 as §2.2 requires; a JWT stays valid until it expires.
+ * RFC 7009 §2.1: the client revokes a token issued to it. A refresh token takes its whole
+ * family with it, and the opaque access tokens issued under that family (§2.1: "SHOULD also
+ * invalidate all access tokens based on the same authorization grant"). Unknown and
+ * self-contained (JWT) tokens answer 200 as §2.2 requires; a JWT stays valid until it expires.
  */
 export async function revocationEndpoint(context: OAuthContext, request: ClientAuthRequest): Promise<void> {
   const caller = await authenticateClient(request, context.clients, clientAuthContext(context));
@@ -16,7 +21,13 @@ export async function revocationEndpoint(context: OAuthContext, request: ClientA
   // token_type_hint is only a hint (§2.1): every token type is searched regardless.
   const hash = sha256(token);
   const record = await context.accessTokens.find(hash);
-  if (!record) return;
-  if (record.client_id !== caller.client_id) throw new OAuthError('unauthorized_client', 'the token was not issued to this client');
-  await context.accessTokens.revoke(hash, context.clock());
+  if (record) {
+    if (record.client_id !== caller.client_id) throw notIssuedToCaller();
+    await context.accessTokens.revoke(hash, context.clock());
+    return;
+  }
+  const refresh = await context.people.refreshTokens.find(refreshTokenKey(token));
+  if (!refresh) return;
+  if (refresh.client_id !== caller.client_id) throw notIssuedToCaller();
+  await revokeFamily(context, refresh.family_id);
 }

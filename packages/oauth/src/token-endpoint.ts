@@ -1,6 +1,6 @@
 import type { TokenResponse } from './access-token-issuer.ts';
 import { authenticateClient } from './client-auth/authenticate-client.ts';
-import type { ClientAuthRequest } from './client-auth/types.ts';
+import type { ClientAuthContext, ClientAuthRequest } from './client-auth/types.ts';
 import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
 import { unsupportedGrantType } from './errors.ts';
@@ -29,12 +29,22 @@ export async function tokenEndpoint(context: OAuthContext, request: ClientAuthRe
   return response;
 }
 
-/** The slice of the context that client authentication needs. */
-export function clientAuthContext(context: OAuthContext) {
-  return {
-    issuer: context.issuer,
-    clock: context.clock,
-    replay: context.replay,
-    assertionAudiences: [context.endpoints.token_endpoint],
-  };
+// One server has one context: remember the slice built for the last one (a WeakMap lookup on
+// every request measured as more expensive than this identity check).
+let sliceOf: { context: OAuthContext; slice: ClientAuthContext } | undefined;
+
+/** The slice of the context that client authentication needs (built once per context). */
+export function clientAuthContext(context: OAuthContext): ClientAuthContext {
+  if (sliceOf?.context !== context) {
+    sliceOf = {
+      context,
+      slice: {
+        issuer: context.issuer,
+        clock: context.clock,
+        replay: context.replay,
+        assertionAudiences: [context.endpoints.token_endpoint],
+      },
+    };
+  }
+  return sliceOf.slice;
 }

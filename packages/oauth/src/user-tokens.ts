@@ -25,6 +25,26 @@ export interface UserTokenInput {
   grantLastUsedAt: number | null;
 }
 
+/**
+ * A new refresh token: `<issue time in ms, base36>.<256 random bits>`. The prefix is not a
+ * secret (the holder knows when it got the token); it makes stored keys ascend, so each insert
+ * lands on the right edge of the key index instead of a random page, and a grouped commit of
+ * many rotations writes one index page, not one per rotation (each page is a WAL frame).
+ */
+export function newRefreshToken(): string {
+  // Wall time only orders keys; the injected clock (frozen in tests) decides every lifetime.
+  return `${Date.now().toString(36)}.${randomToken()}`;
+}
+
+/**
+ * How a refresh token is stored and found: its SHA-256, after its ordering prefix when it has
+ * one. Tokens issued before the prefix existed (base64url, which has no '.') hash as before.
+ */
+export function refreshTokenKey(token: string): string {
+  const dot = token.indexOf('.');
+  return dot > 0 && dot <= 12 ? `${token.slice(0, dot + 1)}${sha256(token)}` : sha256(token);
+}
+
 /** Lifetime of access tokens issued without a resource (for the userinfo endpoint), seconds. */
 export const userinfoTokenTtl = 3600;
 
@@ -52,7 +72,11 @@ export async function issueUserTokens(context: OAuthContext, input: UserTokenInp
   const wanted = Array.isArray(api.metadata.claims)
     ? (api.metadata.claims as string[]).filter((c) => (apiClaimNames as readonly string[]).includes(c))
     : [];
-  const response = await issueAccessToken(context, {
+  const now = context.clock();
+  // The writes (opaque access token, refresh token, grant use) are started together: on SQLite
+  // they then share one grouped commit, and on PostgreSQL they run side by side, instead of
+  // each waiting for the one before.
+  const issuing = issueAccessToken(context, {
     client: input.client,
     subject: input.user.user_id,
     api,
@@ -65,22 +89,13 @@ export async function issueUserTokens(context: OAuthContext, input: UserTokenInp
     },
     grantId: input.familyId,
   });
-  if (input.scopes.includes('openid')) {
-    response.id_token = issueIdToken(context, {
-      user: input.user,
-      clientId: input.client.client_id,
-      scopes: input.scopes,
-      authentication: input.authentication,
-      nonce: input.nonce,
-      accessToken: response.access_token,
-    });
-  }
   const refreshScopes = input.refreshScopes ?? input.scopes;
+  let refreshToken: string | undefined;
+  let storing: Promise<void> | undefined;
   if (refreshScopes.includes('offline_access') && input.client.grant_types.includes('refresh_token')) {
-    const refreshToken = randomToken();
-    const now = context.clock();
-    await context.people.refreshTokens.insert({
-      token_hash: sha256(refreshToken),
+    refreshToken = newRefreshToken();
+    storing = context.people.refreshTokens.insert({
+      token_hash: refreshTokenKey(refreshToken),
       family_id: input.familyId,
       grant_id: input.grantId,
       client_id: input.client.client_id,
@@ -94,10 +109,25 @@ export async function issueUserTokens(context: OAuthContext, input: UserTokenInp
       rotated_at: null,
       revoked_at: null,
     });
-    response.refresh_token = refreshToken;
   }
-  const now = context.clock();
-  if (input.grantLastUsedAt === null || now - input.grantLastUsedAt >= 60) await context.people.grants.touch(input.grantId, now);
+  const touching =
+    input.grantLastUsedAt === null || now - input.grantLastUsedAt >= 60 ? context.people.grants.touch(input.grantId, now) : undefined;
+  // Every write is awaited (a response goes out only once all are committed); allSettled so that
+  // one failing write leaves no other's rejection unhandled.
+  const [issued, stored, touched] = await Promise.allSettled([issuing, storing, touching]);
+  for (const outcome of [issued, stored, touched]) if (outcome.status === 'rejected') throw outcome.reason;
+  const response = (issued as PromiseFulfilledResult<TokenResponse>).value;
+  if (input.scopes.includes('openid')) {
+    response.id_token = issueIdToken(context, {
+      user: input.user,
+      clientId: input.client.client_id,
+      scopes: input.scopes,
+      authentication: input.authentication,
+      nonce: input.nonce,
+      accessToken: response.access_token,
+    });
+  }
+  if (refreshToken !== undefined) response.refresh_token = refreshToken;
   return response;
 }
 

@@ -1,5 +1,5 @@
 import { fgaRoutes } from '@portcullis/authz/http/routes';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController, type onResponseHookHandler } from 'fastify';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { sendError } from './http/error-mapping.ts';
 import { fgaAuthorizer } from './http/fga-auth.ts';
@@ -51,17 +51,27 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') table.push(`${method} ${route.url}`);
+    // Each route observes its own requests: the route pattern is known here, while reading it
+    // from the request (request.routeOptions) builds an object on every call.
+    const observe = metrics.routeObserver(route.url);
+    const observeResponse: onResponseHookHandler = (request, reply, done) => {
+      observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    route.onResponse = route.onResponse ? [route.onResponse, observeResponse].flat() : observeResponse;
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseFormBody(body as string));
   });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' }));
-  // Callback-style hooks: an async hook costs every request an extra promise.
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    done();
+  const observeUnmatched = metrics.routeObserver('unmatched');
+  app.setNotFoundHandler((request, reply) => {
+    // Fastify keeps no start time for unmatched requests: time the answer from here.
+    const started = performance.now();
+    reply.raw.once('finish', () => observeUnmatched(request.method, 404, (performance.now() - started) / 1000));
+    return reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' });
   });
+  // Callback-style hooks: an async hook costs every request an extra promise.
   // While shutting down, responses close their connection so keep-alive sockets do not hold the exit.
   let closing = false;
   app.addHook('preClose', async () => {

@@ -161,4 +161,66 @@ describe('a public client with oauth4webapi', () => {
     });
     assert.equal(((await introspection.json()) as { active: boolean }).active, false, 'the grant’s opaque access tokens die with it');
   });
+
+  test('revoking a refresh token (RFC 7009) ends its family and the access tokens issued under it', async () => {
+    const issuer = new URL(server.issuer);
+    const options = { [oauth.allowInsecureRequests]: true };
+    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options));
+    const spa: oauth.Client = { client_id: 'spa' };
+    const auth = oauth.None();
+    const verifier = oauth.generateRandomCodeVerifier();
+    const url = new URL(as.authorization_endpoint as string);
+    url.search = new URLSearchParams({
+      client_id: 'spa',
+      redirect_uri: spaCallback,
+      response_type: 'code',
+      scope: 'offline_access reports:read',
+      resource: testOpaqueApi,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'revoke-state',
+    }).toString();
+    const callback = await new TestBrowser(server.issuer).authorize(url.toString(), people.bob);
+    const params = oauth.validateAuthResponse(as, spa, new URL(callback), 'revoke-state');
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      spa,
+      await oauth.authorizationCodeGrantRequest(as, spa, auth, params, spaCallback, verifier, options),
+    );
+    const refreshToken = tokens.refresh_token as string;
+    const introspect = async (token: string) => {
+      const response = await fetch(`${server.issuer}/oauth2/introspect`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`gateway:${secrets.gateway}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token }),
+      });
+      return ((await response.json()) as { active: boolean }).active;
+    };
+    assert.equal(await introspect(tokens.access_token), true);
+
+    // Another client may not revoke it: the family survives that attempt.
+    const foreign = await fetch(`${server.issuer}/oauth2/revoke`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`web-app:${secrets.web}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }),
+    });
+    assert.equal(foreign.status, 400);
+    assert.equal(((await foreign.json()) as { error: string }).error, 'unauthorized_client');
+    assert.equal(await introspect(tokens.access_token), true);
+
+    const revoked = await oauth.revocationRequest(as, spa, auth, refreshToken, options);
+    await oauth.processRevocationResponse(revoked);
+    const afterRevoke = await oauth.refreshTokenGrantRequest(as, spa, auth, refreshToken, options);
+    await assert.rejects(
+      oauth.processRefreshTokenResponse(as, spa, afterRevoke),
+      (error: oauth.ResponseBodyError) => error.error === 'invalid_grant',
+    );
+    assert.equal(await introspect(tokens.access_token), false, 'the access token issued under the family is revoked too');
+  });
 });

@@ -67,6 +67,19 @@ describe('CORS for browser apps on another origin', () => {
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
   });
 
+  test('same-origin and machine calls (no Origin) to no-store endpoints carry no CORS headers; cacheable ones always do', async () => {
+    const token = await fetch(`${server.issuer}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'not-a-token', client_id: 'spa' }),
+    });
+    assert.equal(token.status, 400);
+    assert.equal(token.headers.get('access-control-allow-origin'), null);
+    // A shared cache may serve discovery fetched without Origin to a browser on another origin.
+    const discovery = await fetch(`${server.issuer}/.well-known/openid-configuration`);
+    assert.equal(discovery.headers.get('access-control-allow-origin'), '*');
+  });
+
   test('a userinfo challenge can be read from another origin, WWW-Authenticate included', async () => {
     const response = await fetch(`${server.issuer}/oauth2/userinfo`, { headers: { origin: spaOrigin, authorization: 'Bearer nope' } });
     assert.equal(response.status, 401);

@@ -19,12 +19,15 @@ describe('health, readiness and metrics', () => {
       await postForm(`${server.issuer}/oauth2/token`, { grant_type: 'client_credentials', resource: testApi }, auth);
       await postForm(`${server.issuer}/oauth2/token`, { grant_type: 'client_credentials', resource: testOpaqueApi }, auth);
       await postForm(`${server.issuer}/oauth2/token`, { grant_type: 'client_credentials', resource: 'https://nope.example.com' }, auth);
+      assert.equal((await fetch(`${server.issuer}/no/such/path`)).status, 404);
       const metrics = await (await fetch(`${server.issuer}/metrics`)).text();
       assert.match(metrics, /portcullis_tokens_issued_total\{grant_type="client_credentials",format="jwt"\} 1/);
       assert.match(metrics, /portcullis_tokens_issued_total\{grant_type="client_credentials",format="opaque"\} 1/);
       assert.match(metrics, /portcullis_http_requests_total\{method="POST",route="\/oauth2\/token",status="200"\} 2/);
       assert.match(metrics, /portcullis_http_requests_total\{method="POST",route="\/oauth2\/token",status="400"\} 1/);
       assert.match(metrics, /portcullis_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/oauth2\/token"\}/);
+      assert.match(metrics, /portcullis_http_request_duration_seconds_count\{method="POST",route="\/oauth2\/token"\} 3/);
+      assert.match(metrics, /portcullis_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
     } finally {
       await server.close();
     }

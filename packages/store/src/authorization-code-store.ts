@@ -1,27 +1,35 @@
 import type { Kysely } from 'kysely';
 import type { AuthorizationCodesTable, InteractionsTable } from './people-schema.ts';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore, InteractionRecord, InteractionStore } from './people-types.ts';
+import { preparedQuery } from './prepared-query.ts';
 import type { Database } from './schema.ts';
 
 function toInteraction(row: InteractionsTable): InteractionRecord {
   return { ...row, request: JSON.parse(row.request), created_at: Number(row.created_at), expires_at: Number(row.expires_at) };
 }
 
+const interactionColumns = ['interaction_id', 'request', 'created_at', 'expires_at'] as const satisfies ReadonlyArray<
+  keyof InteractionsTable
+>;
+
 /** Pending authorization requests. */
 export function interactionStore(db: Kysely<Database>): InteractionStore {
+  // Every sign-in inserts, reads and deletes one: the statements are compiled once (prepared-query.ts).
+  const template = Object.fromEntries(interactionColumns.map((c) => [c, null])) as unknown as InteractionsTable;
+  const insert = preparedQuery(db as never, db.insertInto('interactions').values(template));
+  const find = preparedQuery(db as never, db.selectFrom('interactions').selectAll().where('interaction_id', '=', ''));
+  const remove = preparedQuery(db as never, db.deleteFrom('interactions').where('interaction_id', '=', ''));
   return {
     async insert(record) {
-      await db
-        .insertInto('interactions')
-        .values({ ...record, request: JSON.stringify(record.request) })
-        .execute();
+      const row: InteractionsTable = { ...record, request: JSON.stringify(record.request) };
+      await insert(interactionColumns.map((c) => row[c]));
     },
     async find(interactionId) {
-      const row = await db.selectFrom('interactions').selectAll().where('interaction_id', '=', interactionId).executeTakeFirst();
-      return row && toInteraction(row);
+      const { rows } = await find([interactionId]);
+      return rows[0] && toInteraction(rows[0]);
     },
     async delete(interactionId) {
-      await db.deleteFrom('interactions').where('interaction_id', '=', interactionId).execute();
+      await remove([interactionId]);
     },
   };
 }
@@ -36,25 +44,45 @@ function toCode(row: AuthorizationCodesTable): AuthorizationCodeRecord {
   };
 }
 
+const codeColumns = [
+  'code_hash',
+  'client_id',
+  'user_id',
+  'grant_id',
+  'redirect_uri',
+  'code_challenge',
+  'scope',
+  'resource',
+  'nonce',
+  'auth_time',
+  'acr',
+  'amr',
+  'session_hash',
+  'family_id',
+  'expires_at',
+  'consumed_at',
+] as const satisfies ReadonlyArray<keyof AuthorizationCodesTable>;
+
 /** Authorization codes: single use decided by one conditional UPDATE, so across processes too. */
 export function authorizationCodeStore(db: Kysely<Database>): AuthorizationCodeStore {
+  const template = Object.fromEntries(codeColumns.map((c) => [c, null])) as unknown as AuthorizationCodesTable;
+  const insert = preparedQuery(db as never, db.insertInto('authorization_codes').values(template));
+  const consume = preparedQuery(
+    db as never,
+    db.updateTable('authorization_codes').set({ consumed_at: 0 }).where('code_hash', '=', '').where('consumed_at', 'is', null),
+  );
+  const find = preparedQuery(db as never, db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', ''));
   return {
     async insert(record) {
-      await db
-        .insertInto('authorization_codes')
-        .values({ ...record, amr: JSON.stringify(record.amr) })
-        .execute();
+      const row: AuthorizationCodesTable = { ...record, amr: JSON.stringify(record.amr) };
+      await insert(codeColumns.map((c) => row[c]));
     },
     async consume(codeHash, at) {
-      const result = await db
-        .updateTable('authorization_codes')
-        .set({ consumed_at: at })
-        .where('code_hash', '=', codeHash)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      const row = await db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      const { affected } = await consume([at, codeHash]);
+      const { rows } = await find([codeHash]);
+      const row = rows[0];
       if (!row) return undefined;
-      return { outcome: result.numUpdatedRows > 0n ? 'consumed' : 'replayed', record: toCode(row) };
+      return { outcome: affected > 0 ? 'consumed' : 'replayed', record: toCode(row) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type Dialect as KyselyDialect, PostgresDialect } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { accessTokenStore } from './access-token-store.ts';
@@ -12,10 +12,11 @@ import { clientStore } from './client-store.ts';
 import { migrations } from './migrations/index.ts';
 import { peopleStores } from './people-stores.ts';
 import type { PeopleStores } from './people-types.ts';
+import { useDirectRunner } from './prepared-query.ts';
 import { replayStore } from './replay-store.ts';
 import type { Database } from './schema.ts';
 import { signingKeyStore } from './signing-key-store.ts';
-import { nodeSqliteDialect } from './sqlite-dialect.ts';
+import { type DirectRunner, nodeSqliteDialect } from './sqlite-dialect.ts';
 import type { AccessTokenStore, ApiStore, ClientStore, Dialect, ReplayStore, SigningKeyStore } from './types.ts';
 
 /** Every storage role over one database connection (pool). */
@@ -39,8 +40,8 @@ export interface Store {
 export interface StoreOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
-  /** SQLite: checkpoint the WAL from a worker thread (long-running servers). */
-  backgroundCheckpoint?: boolean;
+  /** SQLite: commit grouped writes and checkpoint the WAL on a writer thread (long-running servers). */
+  writerThread?: boolean;
   /** Told about connection errors of idle pooled clients (they are replaced, not fatal). */
   onIdleError?: (error: Error) => void;
 }
@@ -68,10 +69,13 @@ const provider: MigrationProvider = {
 /** Opens the database named by `url`; call `migrate()` before use. */
 export function openStore(url: string, options: StoreOptions = {}): Store {
   const { dialect, target } = parseDatabaseUrl(url);
-  let kyselyDialect: ReturnType<typeof nodeSqliteDialect>;
+  let kyselyDialect: KyselyDialect;
+  let direct: DirectRunner | undefined;
   if (dialect === 'sqlite') {
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
-    kyselyDialect = nodeSqliteDialect(target, { backgroundCheckpoint: options.backgroundCheckpoint });
+    const sqlite = nodeSqliteDialect(target, { writerThread: options.writerThread });
+    kyselyDialect = sqlite;
+    direct = sqlite.direct;
   } else {
     const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
     // An idle client's connection can drop (database restart, failover): without a listener the
@@ -80,6 +84,8 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     kyselyDialect = new PostgresDialect({ pool });
   }
   const db = new Kysely<Database>({ dialect: kyselyDialect });
+  // Before the stores are built: their prepared queries look the runner up once.
+  if (direct) useDirectRunner(db as never, direct);
   return {
     dialect,
     db,

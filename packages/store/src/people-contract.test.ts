@@ -132,4 +132,35 @@ describeOnEachDatabase('people storage contract', (store) => {
     assert.equal((await store.people.refreshTokens.find('other'))?.revoked_at, null);
     assert.equal(await store.people.refreshTokens.revokeGrant('g1', 400), 1);
   });
+
+  test('a refresh token is read with its account in one query, and without it once the account is gone', async () => {
+    const zoe: UserRecord = { ...user, user_id: 'u9', username: 'zoe', roles: ['ops'], groups: [], disabled: true };
+    await store.people.users.upsert(zoe);
+    await store.people.refreshTokens.insert({ ...refresh('r9', 'f9'), user_id: 'u9' });
+    assert.deepEqual(await store.people.refreshTokens.findWithUser('r9'), {
+      token: await store.people.refreshTokens.find('r9'),
+      user: zoe,
+    });
+    assert.equal(await store.people.users.delete('u9'), true);
+    assert.deepEqual((await store.people.refreshTokens.findWithUser('r9'))?.user, undefined);
+    assert.equal((await store.people.refreshTokens.findWithUser('r9'))?.token.family_id, 'f9');
+    assert.equal(await store.people.refreshTokens.findWithUser('unknown'), undefined);
+  });
+
+  test('upserting a grant again replaces everything but its creation time', async () => {
+    const first = {
+      grant_id: 'g7',
+      user_id: 'u1',
+      client_id: 'web',
+      scope: 'openid',
+      created_at: 1,
+      updated_at: 1,
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await store.people.grants.upsert(first);
+    await store.people.grants.upsert({ ...first, scope: 'openid email', created_at: 50, updated_at: 60, last_used_at: 55 });
+    assert.deepEqual(await store.people.grants.get('g7'), { ...first, scope: 'openid email', updated_at: 60, last_used_at: 55 });
+    assert.equal((await store.people.grants.findActive('u1', 'web'))?.scope, 'openid email');
+  });
 });

@@ -127,6 +127,8 @@ export interface GrantStore {
 export interface RefreshTokenStore {
   insert(record: RefreshTokenRecord): Promise<void>;
   find(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** The token and its user's account (undefined once deleted), in one query: what a refresh reads. */
+  findWithUser(tokenHash: string): Promise<{ token: RefreshTokenRecord; user: UserRecord | undefined } | undefined>;
   /** Marks the token rotated if it is still current; exactly one concurrent caller wins. */
   rotate(tokenHash: string, at: number): Promise<boolean>;
   revokeFamily(familyId: string, at: number): Promise<number>;

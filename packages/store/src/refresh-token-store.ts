@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { GrantsTable, RefreshTokensTable } from './people-schema.ts';
+import type { GrantsTable, RefreshTokensTable, UsersTable } from './people-schema.ts';
 import type { GrantRecord, GrantStore, RefreshTokenRecord, RefreshTokenStore } from './people-types.ts';
 import { preparedQuery } from './prepared-query.ts';
 import type { Database } from './schema.ts';
+import { toUser } from './user-store.ts';
 
 const nullableNumber = (value: number | null) => (value === null ? null : Number(value));
 
@@ -16,23 +17,58 @@ function toGrant(row: GrantsTable): GrantRecord {
   };
 }
 
+const grantColumns = [
+  'grant_id',
+  'user_id',
+  'client_id',
+  'scope',
+  'created_at',
+  'updated_at',
+  'last_used_at',
+  'revoked_at',
+] as const satisfies ReadonlyArray<keyof GrantsTable>;
+
 /** Consent grants per user and client. */
 export function grantStore(db: Kysely<Database>): GrantStore {
+  // Each sign-in reads (and may widen) the grant and each token use may touch it: compiled once.
+  const findActive = preparedQuery(
+    db as never,
+    db
+      .selectFrom('grants')
+      .selectAll()
+      .where('user_id', '=', '')
+      .where('client_id', '=', '')
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at', 'desc'),
+  );
+  const get = preparedQuery(db as never, db.selectFrom('grants').selectAll().where('grant_id', '=', ''));
+  const template = Object.fromEntries(grantColumns.map((c) => [c, null])) as unknown as GrantsTable;
+  // On conflict every column but the key and the creation time takes the new row's value.
+  const upsert = preparedQuery(
+    db as never,
+    db
+      .insertInto('grants')
+      .values(template)
+      .onConflict((oc) =>
+        oc.column('grant_id').doUpdateSet((eb) => ({
+          user_id: eb.ref('excluded.user_id'),
+          client_id: eb.ref('excluded.client_id'),
+          scope: eb.ref('excluded.scope'),
+          updated_at: eb.ref('excluded.updated_at'),
+          last_used_at: eb.ref('excluded.last_used_at'),
+          revoked_at: eb.ref('excluded.revoked_at'),
+        })),
+      ),
+  );
+  const touch = preparedQuery(db as never, db.updateTable('grants').set({ last_used_at: 0 }).where('grant_id', '=', ''));
   return {
     async findActive(userId, clientId) {
-      const row = await db
-        .selectFrom('grants')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
-        .where('revoked_at', 'is', null)
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
-      return row && toGrant(row);
+      const { rows } = await findActive([userId, clientId]);
+      return rows[0] && toGrant(rows[0]);
     },
     async get(grantId) {
-      const row = await db.selectFrom('grants').selectAll().where('grant_id', '=', grantId).executeTakeFirst();
-      return row && toGrant(row);
+      const { rows } = await get([grantId]);
+      return rows[0] && toGrant(rows[0]);
     },
     async listForUser(userId) {
       const rows = await db
@@ -45,15 +81,10 @@ export function grantStore(db: Kysely<Database>): GrantStore {
       return rows.map(toGrant);
     },
     async upsert(record) {
-      const { grant_id: _id, created_at: _created, ...changes } = record;
-      await db
-        .insertInto('grants')
-        .values(record)
-        .onConflict((oc) => oc.column('grant_id').doUpdateSet(changes))
-        .execute();
+      await upsert(grantColumns.map((c) => record[c]));
     },
     async touch(grantId, at) {
-      await db.updateTable('grants').set({ last_used_at: at }).where('grant_id', '=', grantId).execute();
+      await touch([at, grantId]);
     },
     async families(grantId) {
       const rows = await db
@@ -107,9 +138,32 @@ const refreshColumns = [
   'revoked_at',
 ] as const satisfies ReadonlyArray<keyof RefreshTokensTable>;
 
+const userColumns = [
+  'user_id',
+  'username',
+  'email',
+  'name',
+  'password_hash',
+  'roles',
+  'groups',
+  'disabled',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof UsersTable>;
+
 /** Refresh tokens by hash, grouped in families that die together on reuse. */
 export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
   const find = preparedQuery(db as never, db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', ''));
+  // The user's columns come back prefixed, since both tables have a user_id.
+  const findWithUser = preparedQuery(
+    db as never,
+    db
+      .selectFrom('refresh_tokens')
+      .leftJoin('users', 'users.user_id', 'refresh_tokens.user_id')
+      .selectAll('refresh_tokens')
+      .select(userColumns.map((c) => `users.${c} as user_${c}` as const))
+      .where('token_hash', '=', ''),
+  );
   const template = Object.fromEntries(refreshColumns.map((c) => [c, null])) as unknown as RefreshTokensTable;
   const insert = preparedQuery(db as never, db.insertInto('refresh_tokens').values(template));
   const rotate = preparedQuery(
@@ -129,6 +183,15 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
     async find(tokenHash) {
       const { rows } = await find([tokenHash]);
       return rows[0] && toRefreshToken(rows[0]);
+    },
+    async findWithUser(tokenHash) {
+      const { rows } = await findWithUser([tokenHash]);
+      const row = rows[0] as (RefreshTokensTable & Record<string, unknown>) | undefined;
+      if (!row) return undefined;
+      const token = toRefreshToken(Object.fromEntries(refreshColumns.map((c) => [c, row[c]])) as unknown as RefreshTokensTable);
+      if (row.user_user_id === null) return { token, user: undefined };
+      const user = Object.fromEntries(userColumns.map((c) => [c, row[`user_${c}`]])) as unknown as UsersTable;
+      return { token, user: toUser(user) };
     },
     async rotate(tokenHash, at) {
       return (await rotate([at, tokenHash])).affected > 0;

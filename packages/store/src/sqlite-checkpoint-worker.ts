@@ -1,5 +1,6 @@
-// Runs WAL checkpoints on its own thread and connection, so the fsyncs they need never stall the
-// event loop of the server (node:sqlite is synchronous). Started by sqlite-dialect.ts.
+// Runs WAL checkpoints on its own thread and connection, so the fsyncs they need stall neither the
+// server's event loop nor the writer thread's commits (a PASSIVE checkpoint takes no write lock:
+// commits go on appending to the WAL meanwhile). Started by sqlite-dialect.ts.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
-import { openStore, type Store } from './database.ts';
+import { openStore, type Store, type StoreOptions } from './database.ts';
 
 /** Where the PostgreSQL tests connect; CI and the dev machines run it here with trust auth. */
 export const postgresAdminUrl = process.env.PORTCULLIS_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,10 +53,28 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Both adapters, for suites that must run unchanged against each. */
-export const testDatabaseFactories: ReadonlyArray<{ name: 'sqlite' | 'postgres'; create: () => Promise<TestDatabase> }> = [
-  { name: 'sqlite', create: async () => createSqliteDatabase() },
-  { name: 'postgres', create: createPostgresDatabase },
+export interface TestDatabaseFactory {
+  name: 'sqlite' | 'postgres';
+  /** Names the variant in test titles. */
+  label: string;
+  /** How the store is opened on it. */
+  storeOptions?: StoreOptions;
+  create: () => Promise<TestDatabase>;
+}
+
+/**
+ * Both adapters, for suites that must run unchanged against each; SQLite twice: writes on the
+ * calling thread (commands, `:memory:`) and on a writer thread (servers).
+ */
+export const testDatabaseFactories: ReadonlyArray<TestDatabaseFactory> = [
+  { name: 'sqlite', label: 'sqlite', create: async () => createSqliteDatabase() },
+  {
+    name: 'sqlite',
+    label: 'sqlite with a writer thread',
+    storeOptions: { writerThread: true },
+    create: async () => createSqliteDatabase(),
+  },
+  { name: 'postgres', label: 'postgres', create: createPostgresDatabase },
 ];
 
 /**
@@ -66,13 +84,13 @@ export const testDatabaseFactories: ReadonlyArray<{ name: 'sqlite' | 'postgres';
  */
 export function describeOnEachDatabase(title: string, suite: (store: Store) => void, setup?: (store: Store) => Promise<void>): void {
   for (const factory of testDatabaseFactories) {
-    describe(`${title} on ${factory.name}`, () => {
+    describe(`${title} on ${factory.label}`, () => {
       let database: TestDatabase;
       let current: Store | undefined;
       const store = new Proxy({} as Store, { get: (_target, property) => (current as unknown as Record<PropertyKey, unknown>)[property] });
       before(async () => {
         database = await factory.create();
-        current = openStore(database.url);
+        current = openStore(database.url, factory.storeOptions);
         await current.migrate();
         await setup?.(current);
       });

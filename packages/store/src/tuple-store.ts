@@ -4,6 +4,8 @@ import { type RelationshipTuple, type StoredTuple, type TupleStore, TupleWriteCo
 import { decodeCursor, encodeCursor, isStringArray } from './fga-cursor.ts';
 import { preparedQuery } from './prepared-query.ts';
 import type { Database } from './schema.ts';
+import type { TupleRow } from './sqlite-tuple-reads.ts';
+import { objectReads } from './tuple-object-reads.ts';
 
 interface TupleColumns {
   object_type: string;
@@ -42,6 +44,21 @@ function toTuple(row: FgaTuplesTable): StoredTuple {
   return tuple;
 }
 
+function rowToTuple(row: TupleRow): StoredTuple {
+  const [objectType, objectId, relation, userType, userId, userRelation, conditionName, conditionContext, insertedAt] = row;
+  const tuple: StoredTuple = {
+    object: `${objectType}:${objectId}`,
+    relation,
+    user: userRelation ? `${userType}:${userId}#${userRelation}` : `${userType}:${userId}`,
+    timestamp: Number(insertedAt),
+  };
+  if (conditionName) {
+    tuple.condition = { name: conditionName };
+    if (conditionContext) tuple.condition.context = JSON.parse(conditionContext);
+  }
+  return tuple;
+}
+
 const sameCondition = (row: { condition_name: string | null; condition_context: string | null }, tuple: RelationshipTuple) =>
   (row.condition_name ?? '') === (tuple.condition?.name ?? '') &&
   (row.condition_context ?? '{}') === JSON.stringify(tuple.condition?.context ?? {});
@@ -62,17 +79,7 @@ const rowsPerStatement = 500;
  * transaction, so a refused tuple leaves nothing behind.
  */
 export function tupleStore(db: Kysely<Database>): TupleStore {
-  const byObject = preparedQuery(
-    db as never,
-    db
-      .selectFrom('fga_tuples')
-      .selectAll()
-      .where('store_id', '=', '')
-      .where('object_type', '=', '')
-      .where('object_id', '=', '')
-      .where('relation', '=', ''),
-  );
-
+  const byObject = objectReads(db);
   // user → objects, for many users at once: one statement per IN-list size, padded to the size.
   const byUsersQueries = new Map<number, ReturnType<typeof byUsersQuery>>();
   const byUsersQuery = (size: number) =>
@@ -190,8 +197,8 @@ export function tupleStore(db: Kysely<Database>): TupleStore {
     },
     async readByObject(storeId, object, relation) {
       const [type, id] = split(object, ':');
-      const { rows } = await byObject([storeId, type, id, relation]);
-      return rows.map(toTuple);
+      const rows = byObject(storeId, type, id, relation);
+      return (rows instanceof Promise ? await rows : rows).map(rowToTuple);
     },
     async read(storeId, filter, { pageSize, after }) {
       let query = db.selectFrom('fga_tuples').selectAll().where('store_id', '=', storeId);

@@ -4,7 +4,8 @@ import type { SessionRecord, SessionStore, UserRecord, UserStore } from './peopl
 import { preparedQuery } from './prepared-query.ts';
 import type { Database } from './schema.ts';
 
-function toUser(row: UsersTable): UserRecord {
+/** A users row as a record. */
+export function toUser(row: UsersTable): UserRecord {
   return {
     ...row,
     roles: JSON.parse(row.roles),
@@ -65,18 +66,24 @@ function toSession(row: SessionsTable): SessionRecord {
   };
 }
 
+const sessionColumns = ['session_hash', 'user_id', 'auth_time', 'acr', 'amr', 'created_at', 'expires_at'] as const satisfies ReadonlyArray<
+  keyof SessionsTable
+>;
+
 /** Browser sessions, found by the hash of the cookie value. */
 export function sessionStore(db: Kysely<Database>): SessionStore {
+  // Every sign-in writes one and most of its pages read it: compiled once (prepared-query.ts).
+  const template = Object.fromEntries(sessionColumns.map((c) => [c, null])) as unknown as SessionsTable;
+  const insert = preparedQuery(db as never, db.insertInto('sessions').values(template));
+  const find = preparedQuery(db as never, db.selectFrom('sessions').selectAll().where('session_hash', '=', ''));
   return {
     async insert(record) {
-      await db
-        .insertInto('sessions')
-        .values({ ...record, amr: JSON.stringify(record.amr) })
-        .execute();
+      const row: SessionsTable = { ...record, amr: JSON.stringify(record.amr) };
+      await insert(sessionColumns.map((c) => row[c]));
     },
     async find(sessionHash) {
-      const row = await db.selectFrom('sessions').selectAll().where('session_hash', '=', sessionHash).executeTakeFirst();
-      return row && toSession(row);
+      const { rows } = await find([sessionHash]);
+      return rows[0] && toSession(rows[0]);
     },
     async delete(sessionHash) {
       await db.deleteFrom('sessions').where('session_hash', '=', sessionHash).execute();

@@ -12,8 +12,11 @@ export type FgaScope = 'fga:read' | 'fga:write';
 
 export interface FgaRoutesOptions extends FgaServiceOptions {
   store: Store;
-  /** Throws to deny; an error with `statusCode` 401 or 403 becomes OpenFGA's `unauthenticated` / `forbidden`. */
-  authorize: (request: FastifyRequest, scope: FgaScope) => Promise<void>;
+  /**
+   * Throws (or rejects) to deny; an error with `statusCode` 401 or 403 becomes OpenFGA's
+   * `unauthenticated` / `forbidden`. May answer synchronously (return nothing) when it needs no I/O.
+   */
+  authorize: (request: FastifyRequest, scope: FgaScope) => Promise<void> | undefined;
 }
 
 type Params = { store_id: string; id?: string; authorization_model_id?: string };
@@ -42,11 +45,18 @@ declare module 'fastify' {
 export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions): Promise<void> {
   const service = new FgaService(options.store, options);
 
-  // A callback hook: an async one costs every request an extra promise.
+  // A callback hook, and a synchronous answer goes on at once: promises cost every request.
   app.addHook('onRequest', (request, _reply, done) => {
     const scope = request.routeOptions.config.fgaScope;
     if (!scope) return done();
-    options.authorize(request, scope).then(() => done(), done);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = options.authorize(request, scope);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!pending) return done();
+    pending.then(() => done(), done);
   });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ code: 'undefined_endpoint', message: 'Endpoint not enabled' }));

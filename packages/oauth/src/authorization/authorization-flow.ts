@@ -1,4 +1,4 @@
-import type { GrantRecord, SessionRecord } from '@portcullis/store';
+import type { GrantRecord, SessionRecord, UserRecord } from '@portcullis/store';
 import type { Client } from '../clients.ts';
 import type { OAuthContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
@@ -64,29 +64,44 @@ function covers(grant: GrantRecord | undefined, scopes: string[]): boolean {
   return scopes.every((s) => granted.has(s));
 }
 
-async function issueCode(context: OAuthContext, pending: Pending, session: SessionRecord, grant: GrantRecord): Promise<AuthorizationStep> {
+/**
+ * Issues the code for a grant. `saving` is the grant's pending write, if any: it and the code's
+ * writes are awaited together, so on SQLite they share one grouped commit.
+ */
+async function issueCode(
+  context: OAuthContext,
+  pending: Pending,
+  session: SessionRecord,
+  grant: GrantRecord,
+  saving?: Promise<void>,
+): Promise<AuthorizationStep> {
   const { request } = pending;
   const code = randomToken();
   const now = context.clock();
-  await context.people.codes.insert({
-    code_hash: sha256(code),
-    client_id: request.client_id,
-    user_id: session.user_id,
-    grant_id: grant.grant_id,
-    redirect_uri: request.redirect_uri,
-    code_challenge: request.code_challenge,
-    scope: request.scope.join(' '),
-    resource: request.resource,
-    nonce: request.nonce,
-    auth_time: session.auth_time,
-    acr: session.acr,
-    amr: session.amr,
-    session_hash: session.session_hash,
-    family_id: randomToken(16),
-    expires_at: now + context.policy.authorizationCodeTtl,
-    consumed_at: null,
-  });
-  await context.people.interactions.delete(pending.interactionId);
+  const writes = [
+    saving,
+    context.people.codes.insert({
+      code_hash: sha256(code),
+      client_id: request.client_id,
+      user_id: session.user_id,
+      grant_id: grant.grant_id,
+      redirect_uri: request.redirect_uri,
+      code_challenge: request.code_challenge,
+      scope: request.scope.join(' '),
+      resource: request.resource,
+      nonce: request.nonce,
+      auth_time: session.auth_time,
+      acr: session.acr,
+      amr: session.amr,
+      session_hash: session.session_hash,
+      family_id: randomToken(16),
+      expires_at: now + context.policy.authorizationCodeTtl,
+      consumed_at: null,
+    }),
+    pending.interactionId ? context.people.interactions.delete(pending.interactionId) : undefined,
+  ];
+  // allSettled: every write is finished (and none left unhandled) before a failure is reported.
+  for (const outcome of await Promise.allSettled(writes)) if (outcome.status === 'rejected') throw outcome.reason;
   return { kind: 'redirect', url: authorizationResponseUrl(context, request.redirect_uri, { code, state: request.state }) };
 }
 
@@ -100,11 +115,13 @@ async function decide(
   pending: Pending,
   session: SessionRecord | undefined,
   justSignedIn: boolean,
+  signedInUser?: UserRecord,
 ): Promise<AuthorizationStep> {
   const { request, client } = pending;
   const now = context.clock();
   const stale = session !== undefined && request.max_age !== null && now - session.auth_time > request.max_age;
-  const user = session && (await context.people.users.get(session.user_id));
+  // Right after a sign-in the account was just read (and checked) by the password step.
+  const user = session && (signedInUser?.user_id === session.user_id ? signedInUser : await context.people.users.get(session.user_id));
   if (!session || !user || user.disabled || (!justSignedIn && (stale || request.prompt.includes('login')))) {
     if (request.prompt.includes('none')) {
       throw new AuthorizationRedirectError('login_required', 'the user must sign in', request.redirect_uri, request.state);
@@ -114,27 +131,30 @@ async function decide(
   const grant = await context.people.grants.findActive(session.user_id, client.client_id);
   const skipConsent = client.metadata.skip_consent === true;
   if (grant && (skipConsent || (covers(grant, request.scope) && !request.prompt.includes('consent')))) {
-    return issueCode(context, pending, session, await widenGrant(context, grant, request.scope));
+    return issueCode(context, pending, session, ...widenGrant(context, grant, request.scope));
   }
   if (skipConsent)
-    return issueCode(context, pending, session, await widenGrant(context, undefined, request.scope, session.user_id, client.client_id));
+    return issueCode(context, pending, session, ...widenGrant(context, undefined, request.scope, session.user_id, client.client_id));
   if (request.prompt.includes('none')) {
     throw new AuthorizationRedirectError('consent_required', 'the user must approve this application', request.redirect_uri, request.state);
   }
   return { kind: 'consent', interactionId: pending.interactionId };
 }
 
-/** Records that the user allows the client these scopes, adding to what was allowed before. */
-async function widenGrant(
+/**
+ * Records that the user allows the client these scopes, adding to what was allowed before: the
+ * grant as it will be, and its write (none when nothing changes), for issueCode to await.
+ */
+function widenGrant(
   context: OAuthContext,
   grant: GrantRecord | undefined,
   scopes: string[],
   userId?: string,
   clientId?: string,
-): Promise<GrantRecord> {
+): [GrantRecord, Promise<void> | undefined] {
   const now = context.clock();
   const merged = [...new Set([...(grant?.scope.split(' ').filter(Boolean) ?? []), ...scopes])].join(' ');
-  if (grant && grant.scope === merged) return grant;
+  if (grant && grant.scope === merged) return [grant, undefined];
   const record: GrantRecord = grant
     ? { ...grant, scope: merged, updated_at: now }
     : {
@@ -147,8 +167,7 @@ async function widenGrant(
         last_used_at: null,
         revoked_at: null,
       };
-  await context.people.grants.upsert(record);
-  return record;
+  return [record, context.people.grants.upsert(record)];
 }
 
 /** RFC 6749 §4.1.1: validates the request and takes the first step. */
@@ -177,14 +196,15 @@ export async function startAuthorization(
   }
 }
 
-/** After a successful sign-in within an interaction. */
+/** After a successful sign-in within an interaction; `user` is the account that just signed in. */
 export async function continueAfterSignIn(
   context: OAuthContext,
   interactionId: string,
   session: SessionRecord,
+  user?: UserRecord,
 ): Promise<AuthorizationStep> {
   const pending = await loadPending(context, interactionId);
-  return decide(context, pending, session, true);
+  return decide(context, pending, session, true, user);
 }
 
 /** The person approved the consent page: remember the grant and issue the code. */
@@ -195,7 +215,7 @@ export async function approveConsent(context: OAuthContext, interactionId: strin
     context,
     pending,
     session,
-    await widenGrant(context, grant, pending.request.scope, session.user_id, pending.client.client_id),
+    ...widenGrant(context, grant, pending.request.scope, session.user_id, pending.client.client_id),
   );
 }
 

@@ -2,7 +2,8 @@ import { decodeJwt } from 'jose';
 import type { Client, ClientRegistry } from '../clients.ts';
 import { invalidClient, invalidRequest } from '../errors.ts';
 import { param } from '../form.ts';
-import { clientSecretBasic, clientSecretPost, noClientAuth } from './client-secret.ts';
+import { sha256 } from '../secrets.ts';
+import { basicChallenge, clientSecretBasic, clientSecretPost, noClientAuth, verifySecret } from './client-secret.ts';
 import { privateKeyJwt } from './private-key-jwt.ts';
 import type { ClientAuthContext, ClientAuthMethodHandler, ClientAuthRequest, PresentedCredentials } from './types.ts';
 
@@ -28,15 +29,32 @@ function decodeBasic(header: string): { clientId: string; secret: string } {
   }
 }
 
+// A machine client sends the same Authorization header on every call: decoding it and hashing its
+// secret once is enough. Only well-formed headers are kept, and the cache is bounded; it holds
+// nothing the process does not already see on every request.
+const basicCache = new Map<string, { clientId: string; secret: string; secretHash: string }>();
+
+function basicCredentials(header: string): { clientId: string; secret: string; secretHash: string } {
+  let entry = basicCache.get(header);
+  if (!entry) {
+    const { clientId, secret } = decodeBasic(header);
+    entry = { clientId, secret, secretHash: sha256(secret) };
+    if (basicCache.size >= 1024) basicCache.clear();
+    basicCache.set(header, entry);
+  }
+  return entry;
+}
+
 /** Which single method the request uses (RFC 6749 §2.3: never more than one). */
 export function presentedCredentials(request: ClientAuthRequest): PresentedCredentials {
   const { body } = request;
   const bodyClientId = param(body, 'client_id');
   const found: PresentedCredentials[] = [];
-  if (request.authorization?.toLowerCase().startsWith('basic ')) {
-    const { clientId, secret } = decodeBasic(request.authorization);
+  const authorization = request.authorization;
+  if (authorization !== undefined && authorization.length > 6 && authorization.slice(0, 6).toLowerCase() === 'basic ') {
+    const { clientId, secret, secretHash } = basicCredentials(authorization);
     if (bodyClientId !== undefined && bodyClientId !== clientId) throw invalidRequest('client_id does not match the Basic credentials');
-    found.push({ method: 'client_secret_basic', clientId, secret });
+    found.push({ method: 'client_secret_basic', clientId, secret, secretHash });
   }
   const secret = param(body, 'client_secret');
   if (secret !== undefined) {
@@ -70,11 +88,16 @@ export function presentedCredentials(request: ClientAuthRequest): PresentedCrede
  */
 export async function authenticateClient(request: ClientAuthRequest, clients: ClientRegistry, context: ClientAuthContext): Promise<Client> {
   const credentials = presentedCredentials(request);
-  const challenge = credentials.method === 'client_secret_basic' ? { 'WWW-Authenticate': `Basic realm="${context.issuer}"` } : undefined;
-  const client = await clients.get(credentials.clientId);
+  const challenge = credentials.method === 'client_secret_basic' ? basicChallenge(context.issuer) : undefined;
+  const client = clients.cached(credentials.clientId) ?? (await clients.get(credentials.clientId));
   if (!client) throw invalidClient('client authentication failed', challenge);
   if (client.token_endpoint_auth_method !== credentials.method) {
     throw invalidClient(`client must authenticate with ${client.token_endpoint_auth_method}`, challenge);
+  }
+  if (credentials.method === 'client_secret_basic' || credentials.method === 'client_secret_post') {
+    // The common case, answered without a further promise: the secret's hash against the stored one.
+    verifySecret(credentials, client, challenge);
+    return client;
   }
   const handler = handlers[credentials.method] as ClientAuthMethodHandler;
   await handler.verify(credentials, client, { ...context, assertionAudiences: [...context.assertionAudiences, request.endpoint] });

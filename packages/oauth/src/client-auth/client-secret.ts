@@ -1,17 +1,33 @@
+import type { Client } from '../clients.ts';
 import { invalidClient } from '../errors.ts';
 import { safeEqual, sha256 } from '../secrets.ts';
-import type { ClientAuthMethodHandler } from './types.ts';
+import type { ClientAuthMethodHandler, PresentedCredentials } from './types.ts';
 
-/** Stored hash vs presented secret, in constant time. */
-async function verifySecret(secret: string | undefined, hash: string | null, challenge?: Record<string, string>): Promise<void> {
-  if (!secret || !hash || !safeEqual(sha256(secret), hash)) throw invalidClient('client authentication failed', challenge);
+const challenges = new Map<string, Record<string, string>>();
+
+/** RFC 6749 §5.2: the `WWW-Authenticate` a failed Basic authentication answers with. */
+export function basicChallenge(issuer: string): Record<string, string> {
+  let challenge = challenges.get(issuer);
+  if (!challenge) {
+    challenge = Object.freeze({ 'WWW-Authenticate': `Basic realm="${issuer}"` }) as Record<string, string>;
+    challenges.set(issuer, challenge);
+  }
+  return challenge;
+}
+
+/** Stored hash vs presented secret, in constant time (RFC 6749 §2.3.1). */
+export function verifySecret(credentials: PresentedCredentials, client: Client, challenge?: Record<string, string>): void {
+  const { secret } = credentials;
+  const hash = client.client_secret_hash;
+  if (!secret || !hash || !safeEqual(credentials.secretHash ?? sha256(secret), hash))
+    throw invalidClient('client authentication failed', challenge);
 }
 
 /** RFC 6749 §2.3.1: HTTP Basic with the form-encoded client id and secret. */
 export const clientSecretBasic: ClientAuthMethodHandler = {
   method: 'client_secret_basic',
   async verify(credentials, client, context) {
-    await verifySecret(credentials.secret, client.client_secret_hash, { 'WWW-Authenticate': `Basic realm="${context.issuer}"` });
+    verifySecret(credentials, client, basicChallenge(context.issuer));
   },
 };
 
@@ -19,7 +35,7 @@ export const clientSecretBasic: ClientAuthMethodHandler = {
 export const clientSecretPost: ClientAuthMethodHandler = {
   method: 'client_secret_post',
   async verify(credentials, client) {
-    await verifySecret(credentials.secret, client.client_secret_hash);
+    verifySecret(credentials, client);
   },
 };
 

@@ -24,6 +24,8 @@ export interface PresentedCredentials {
   method: ClientAuthMethod;
   clientId: string;
   secret?: string;
+  /** SHA-256 of `secret`, when already known (a repeated Basic header). */
+  secretHash?: string;
   assertion?: string;
 }
 

@@ -30,9 +30,8 @@ export async function authorizationCodeGrant(context: OAuthContext, client: Clie
   if (redirectUri !== record.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request');
   if (record.code_challenge) verifyCodeVerifier(verifier, record.code_challenge);
   else if (verifier !== undefined) throw invalidGrant('code_verifier was sent but the authorization request had no code_challenge');
-  const grant = await context.people.grants.get(record.grant_id);
+  const [grant, user] = await Promise.all([context.people.grants.get(record.grant_id), context.people.users.get(record.user_id)]);
   if (!grant || grant.revoked_at !== null) throw invalidGrant('the grant has been revoked');
-  const user = await context.people.users.get(record.user_id);
   if (!user || user.disabled) throw invalidGrant('the user is no longer active');
   return issueUserTokens(context, {
     client,

@@ -4,8 +4,7 @@ import type { OAuthContext } from '../context.ts';
 import { invalidGrant, invalidScope, unauthorizedClient } from '../errors.ts';
 import { type FormBody, param, requiredParam } from '../form.ts';
 import { parseScope } from '../scope.ts';
-import { sha256 } from '../secrets.ts';
-import { issueUserTokens, revokeFamily } from '../user-tokens.ts';
+import { issueUserTokens, refreshTokenKey, revokeFamily } from '../user-tokens.ts';
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new refresh token; a token
@@ -14,10 +13,11 @@ import { issueUserTokens, revokeFamily } from '../user-tokens.ts';
  */
 export async function refreshTokenGrant(context: OAuthContext, client: Client, body: FormBody): Promise<TokenResponse> {
   if (!client.grant_types.includes('refresh_token')) throw unauthorizedClient('client is not allowed the refresh_token grant');
-  const hash = sha256(requiredParam(body, 'refresh_token'));
-  const token = await context.people.refreshTokens.find(hash);
+  const hash = refreshTokenKey(requiredParam(body, 'refresh_token'));
+  const found = await context.people.refreshTokens.findWithUser(hash);
   const now = context.clock();
-  if (!token || token.client_id !== client.client_id) throw invalidGrant('refresh token is invalid');
+  if (!found || found.token.client_id !== client.client_id) throw invalidGrant('refresh token is invalid');
+  const { token, user } = found;
   if (token.revoked_at !== null) throw invalidGrant('refresh token has been revoked');
   if (token.rotated_at !== null) {
     await revokeFamily(context, token.family_id);
@@ -29,18 +29,18 @@ export async function refreshTokenGrant(context: OAuthContext, client: Client, b
   const narrower = requested.filter((s) => !granted.includes(s));
   if (narrower.length) throw invalidScope(`scope exceeds the original grant: ${narrower.join(' ')}`);
   // Withdrawing a grant revokes its refresh tokens (revokeGrant), so the token's own state already
-  // says whether the grant stands; only the account needs a look.
-  const user = await context.people.users.get(token.user_id);
+  // says whether the grant stands; only the account needs a look (read with the token).
   if (!user || user.disabled) {
     await revokeFamily(context, token.family_id);
     throw invalidGrant('the grant is no longer valid');
   }
-  if (!(await context.people.refreshTokens.rotate(hash, now))) {
-    await revokeFamily(context, token.family_id);
-    throw invalidGrant('refresh token has already been used; the session has been revoked');
-  }
+  // The rotation and the new tokens' writes start together, so on SQLite they share one grouped
+  // commit (one round trip, not three). Exactly one concurrent caller wins the rotation; a loser
+  // revokes the family, and with it the refresh and access tokens it wrote here, which no one
+  // has seen.
+  const rotating = context.people.refreshTokens.rotate(hash, now);
   // A narrowed request narrows the access token only; the new refresh token keeps the grant's scope.
-  const response = await issueUserTokens(context, {
+  const issuing = issueUserTokens(context, {
     client,
     user,
     scopes: requested.length ? requested : granted,
@@ -54,5 +54,12 @@ export async function refreshTokenGrant(context: OAuthContext, client: Client, b
     // This token was issued at the grant's previous use.
     grantLastUsedAt: token.issued_at,
   });
-  return response;
+  const [rotated, issued] = await Promise.allSettled([rotating, issuing]);
+  if (rotated.status === 'rejected') throw rotated.reason;
+  if (!rotated.value) {
+    await revokeFamily(context, token.family_id);
+    throw invalidGrant('refresh token has already been used; the session has been revoked');
+  }
+  if (issued.status === 'rejected') throw issued.reason;
+  return issued.value;
 }

@@ -19,9 +19,25 @@ const preflightHeaders = {
   'access-control-max-age': '600',
 };
 
-/** Route `onRequest` hook: every answer of the route, errors included, carries the CORS headers. */
-export async function allowCrossOrigin(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/**
+ * Route `onRequest` hook for cacheable answers (discovery, JWKS): every answer carries the CORS
+ * headers, since a shared cache may hand one fetched without `Origin` to a browser.
+ */
+export function allowCrossOrigin(_request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  // Callback style: an async hook costs every request an extra promise.
   reply.headers(crossOriginHeaders);
+  done();
+}
+
+/**
+ * Route `onRequest` hook for `no-store` answers (token, revocation, userinfo): the CORS headers,
+ * errors included, go to cross-origin callers, the ones that send `Origin` (Fetch standard
+ * §3.2.5). Machine clients send none and are spared two headers per call; nothing is cached
+ * that another origin could be served.
+ */
+export function allowCrossOriginCaller(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if (request.headers.origin !== undefined) reply.headers(crossOriginHeaders);
+  done();
 }
 
 /** Answers the CORS preflight (OPTIONS) for `path`. */

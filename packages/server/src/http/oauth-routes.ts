@@ -1,12 +1,14 @@
 import { type FormBody, introspectionEndpoint, invalidRequest, revocationEndpoint, serverMetadata, tokenEndpoint } from '@portcullis/oauth';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.ts';
-import { allowCrossOrigin, answerPreflight } from './cross-origin.ts';
+import { allowCrossOrigin, allowCrossOriginCaller, answerPreflight } from './cross-origin.ts';
+
+const formType = /^application\/x-www-form-urlencoded/i;
 
 /** RFC 6749 §3.2 / RFC 7662 §2.1 / RFC 7009 §2.1: these endpoints take form bodies only. */
 function formBody(request: FastifyRequest): FormBody {
   const type = request.headers['content-type'] ?? '';
-  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+  if (!formType.test(type)) {
     throw invalidRequest('the request body must be application/x-www-form-urlencoded');
   }
   return request.body as FormBody;
@@ -19,6 +21,7 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
   const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
   // Browser apps on other origins call these with fetch (see cross-origin.ts); introspection is for APIs only.
   const cors = { onRequest: allowCrossOrigin };
+  const corsNoStore = { onRequest: allowCrossOriginCaller };
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/.well-known/jwks.json'])
     answerPreflight(app, path);
   for (const path of ['/oauth2/token', '/oauth2/revoke']) answerPreflight(app, path);
@@ -38,7 +41,7 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
     return context.keys.jwks();
   });
 
-  app.post('/oauth2/token', cors, async (request, reply) => {
+  app.post('/oauth2/token', corsNoStore, async (request, reply) => {
     const response = await tokenEndpoint(context, {
       body: formBody(request),
       authorization: request.headers.authorization,
@@ -60,7 +63,7 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
     return result.body;
   });
 
-  app.post('/oauth2/revoke', cors, async (request, reply) => {
+  app.post('/oauth2/revoke', corsNoStore, async (request, reply) => {
     await revocationEndpoint(context, {
       body: formBody(request),
       authorization: request.headers.authorization,

@@ -26,7 +26,7 @@ import { errorPage, logoutConfirmPage, signedOutPage } from '../pages/message-pa
 import { stylesheet } from '../pages/stylesheet.ts';
 import type { Runtime } from '../runtime.ts';
 import { cookiePolicy, parseCookies } from './cookies.ts';
-import { allowCrossOrigin, answerPreflight } from './cross-origin.ts';
+import { allowCrossOriginCaller, answerPreflight } from './cross-origin.ts';
 import { csrfGuard, originOf, sendPage } from './page-security.ts';
 import { describeScopes } from './scope-descriptions.ts';
 
@@ -148,7 +148,7 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
       throttle.recordSuccess([keys[0] as string]);
       const { cookie, session } = await createSession(context, result.user, { acr: passwordAcr, amr: ['pwd'] });
       reply.header('set-cookie', cookies.set(cookies.session, cookie));
-      if (interaction) return respond(reply, await continueAfterSignIn(context, interaction, session));
+      if (interaction) return respond(reply, await continueAfterSignIn(context, interaction, session, result.user));
       return reply.redirect(returnTo ?? '/account', 303);
     } catch (error) {
       return showError(reply, error);
@@ -269,7 +269,7 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
     return userinfoEndpoint(context, request.headers.authorization);
   };
   // Browser apps on other origins call userinfo with fetch (see cross-origin.ts).
-  app.get('/oauth2/userinfo', { onRequest: allowCrossOrigin }, userinfo);
-  app.post('/oauth2/userinfo', { onRequest: allowCrossOrigin }, userinfo);
+  app.get('/oauth2/userinfo', { onRequest: allowCrossOriginCaller }, userinfo);
+  app.post('/oauth2/userinfo', { onRequest: allowCrossOriginCaller }, userinfo);
   answerPreflight(app, '/oauth2/userinfo');
 }
