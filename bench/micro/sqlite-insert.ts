@@ -31,6 +31,19 @@ const { values } = parseArgs({ options: { tokens: { type: 'string', default: '20
 const tokens = Number(values.tokens);
 const now = Math.floor(Date.now() / 1000);
 const tokenHash = () => createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+/** One access_tokens row's values, in the INSERT's column order. */
+const tokenValues = () => [
+  tokenHash(),
+  'basic-client',
+  'basic-client',
+  '["https://opaque.example.com"]',
+  'reports:read',
+  '{}',
+  null,
+  now,
+  now + 300,
+  null,
+];
 
 async function freshDatabase(): Promise<{ url: string; path: string; drop: () => Promise<void> }> {
   const database = createSqliteDatabase();
@@ -52,18 +65,7 @@ function raw(path: string, options: { batch: number; autocheckpoint: boolean }):
     for (let i = 0; i < tokens; i += options.batch) {
       if (options.batch > 1) db.exec('begin');
       for (let j = 0; j < options.batch; j++) {
-        insert.run(
-          tokenHash(),
-          'basic-client',
-          'basic-client',
-          '["https://opaque.example.com"]',
-          'reports:read',
-          '{}',
-          null,
-          now,
-          now + 300,
-          null,
-        );
+        insert.run(...tokenValues());
       }
       if (options.batch > 1) db.exec('commit');
     }
@@ -154,18 +156,7 @@ const echo = new Worker(
 const message = (id: number) => ({
   id,
   statements: Array.from({ length: 10 }, () => [1, 10]).flat(),
-  params: Array.from({ length: 10 }, () => [
-    tokenHash(),
-    'basic-client',
-    'basic-client',
-    '["https://opaque.example.com"]',
-    'reports:read',
-    '{}',
-    null,
-    now,
-    now + 300,
-    null,
-  ]).flat(),
+  params: Array.from({ length: 10 }, tokenValues).flat(),
 });
 const roundTrips = 5000;
 let answered: (() => void) | undefined;

@@ -10,10 +10,9 @@ import { clientAuthContext } from '@portcullis/oauth/token-endpoint';
 import { applyConfig } from '@portcullis/server/admin/apply-config';
 import { parseFormBody } from '@portcullis/server/http/form-body';
 import { openRuntime } from '@portcullis/server/runtime';
-import { freePort, testConfig } from '@portcullis/server/test-support';
+import { freePort } from '@portcullis/server/test-support';
 import { createSqliteDatabase } from '@portcullis/store/test-databases';
 import {
-  apis,
   basicAuthorization,
   introspectingClient,
   introspectionRequestBody,
@@ -21,8 +20,8 @@ import {
   jwtApi,
   opaqueApi,
   tokenRequestBody,
-  tokenTtl,
 } from '../lib/fixtures.ts';
+import { benchPortcullisConfig } from '../lib/portcullis-config.ts';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '50000' } } });
 const calls = Number(values.calls);
@@ -40,26 +39,8 @@ async function measure(label: string, fn: () => unknown): Promise<void> {
 }
 
 const database = createSqliteDatabase();
-const config = testConfig(await freePort(), database.url, {
-  clients: [
-    {
-      client_id: issuingClient.id,
-      client_secret: issuingClient.secret,
-      grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      scope: issuingClient.scope,
-    },
-    { client_id: introspectingClient.id, client_secret: introspectingClient.secret, grant_types: ['client_credentials'], scope: '' },
-  ],
-  apis: apis.map((api) => ({
-    identifier: api.identifier,
-    name: api.name,
-    scopes: api.scopes,
-    token_format: api.format,
-    access_token_ttl: tokenTtl,
-    introspection_clients: [introspectingClient.id],
-  })),
-});
+const config = benchPortcullisConfig(await freePort(), database.url);
+
 const runtime = await openRuntime(config);
 await applyConfig(runtime);
 const context = runtime.context;

@@ -11,11 +11,10 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '@portcullis/server';
 import { parseFormBody } from '@portcullis/server/http/form-body';
-import { freePort, testConfig } from '@portcullis/server/test-support';
+import { freePort } from '@portcullis/server/test-support';
 import { createSqliteDatabase } from '@portcullis/store/test-databases';
 import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
 import {
-  apis,
   basicAuthorization,
   formContentType,
   introspectingClient,
@@ -26,6 +25,7 @@ import {
   tokenRequestBody,
   tokenTtl,
 } from '../lib/fixtures.ts';
+import { benchPortcullisConfig } from '../lib/portcullis-config.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '20000' }, only: { type: 'string', default: 'bare,jwt,opaque,introspect' } },
@@ -71,27 +71,8 @@ if (only.has('bare')) {
 }
 
 const database = createSqliteDatabase();
-const config = testConfig(await freePort(), database.url, {
-  clients: [
-    {
-      client_id: issuingClient.id,
-      client_secret: issuingClient.secret,
-      grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      scope: issuingClient.scope,
-    },
-    { client_id: introspectingClient.id, client_secret: introspectingClient.secret, grant_types: ['client_credentials'], scope: '' },
-  ],
-  apis: apis.map((api) => ({
-    identifier: api.identifier,
-    name: api.name,
-    scopes: api.scopes,
-    token_format: api.format,
-    access_token_ttl: tokenTtl,
-    introspection_clients: [introspectingClient.id],
-  })),
-  overrides: { 'log.level': process.env.BENCH_PORTCULLIS_LOG_LEVEL ?? 'info' },
-});
+const config = benchPortcullisConfig(await freePort(), database.url);
+
 const server = await startServer(config);
 const tokenRequest = (api: string): InjectOptions => ({
   method: 'POST',

@@ -1,3 +1,4 @@
+import type { AccessTokenRecord } from '@portcullis/store';
 import { authenticateClient } from './client-auth/authenticate-client.ts';
 import type { ClientAuthRequest } from './client-auth/types.ts';
 import type { Client } from './clients.ts';
@@ -28,7 +29,7 @@ export interface IntrospectionClaims {
 
 export type IntrospectionResult = { kind: 'json'; body: IntrospectionClaims } | { kind: 'jwt'; body: string };
 
-const inactive: IntrospectionClaims = { active: false };
+const inactive: IntrospectionClaims = Object.freeze({ active: false });
 
 /** A caller may see a token it owns, or one issued for an API that lists it as an introspector. */
 async function mayIntrospect(context: OAuthContext, caller: Client, clientId: string, audience: string[]): Promise<boolean> {
@@ -51,6 +52,30 @@ async function lookUp(context: OAuthContext, caller: Client, token: string): Pro
   const record = await context.accessTokens.find(sha256(token));
   if (!record || record.revoked_at !== null || record.expires_at <= now) return inactive;
   if (!(await mayIntrospect(context, caller, record.client_id, record.audience))) return inactive;
+  // A stored token's claims never change (revocation and expiry are checked above): an API that
+  // introspects the same token on every call gets the same frozen answer, serialised once.
+  let claims = answers.get(record);
+  if (!claims) {
+    claims = Object.freeze(activeClaims(context, record));
+    answers.set(record, claims);
+  }
+  return claims;
+}
+
+const answers = new WeakMap<AccessTokenRecord, IntrospectionClaims>();
+const serialized = new WeakMap<IntrospectionClaims, string>();
+
+/** The JSON of an introspection answer; an answer that recurs (a stored token's) is serialised once. */
+export function introspectionJson(claims: IntrospectionClaims): string {
+  let json = serialized.get(claims);
+  if (json === undefined) {
+    json = JSON.stringify(claims);
+    if (Object.isFrozen(claims)) serialized.set(claims, json);
+  }
+  return json;
+}
+
+function activeClaims(context: OAuthContext, record: AccessTokenRecord): IntrospectionClaims {
   return {
     ...record.claims,
     active: true,

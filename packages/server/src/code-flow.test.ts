@@ -110,30 +110,36 @@ describe('authorization code flow with openid-client (RFC 6749 §4.1, RFC 7636, 
   });
 });
 
+/** The SPA (public client, PKCE) signs `person` in with oauth4webapi, through to the token response. */
+async function spaSignIn(browser: TestBrowser, scope: string, person: { username: string; password: string }) {
+  const issuer = new URL(server.issuer);
+  const options = { [oauth.allowInsecureRequests]: true };
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options));
+  const spa: oauth.Client = { client_id: 'spa' };
+  const auth = oauth.None();
+  const verifier = oauth.generateRandomCodeVerifier();
+  const url = new URL(as.authorization_endpoint as string);
+  url.search = new URLSearchParams({
+    client_id: 'spa',
+    redirect_uri: spaCallback,
+    response_type: 'code',
+    scope,
+    resource: testOpaqueApi,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: 'spa-state',
+  }).toString();
+  const callback = await browser.authorize(url.toString(), person);
+  const params = oauth.validateAuthResponse(as, spa, new URL(callback), 'spa-state');
+  const response = await oauth.authorizationCodeGrantRequest(as, spa, auth, params, spaCallback, verifier, options);
+  const tokens = await oauth.processAuthorizationCodeResponse(as, spa, response, { requireIdToken: scope.split(' ').includes('openid') });
+  return { as, spa, auth, options, tokens };
+}
+
 describe('a public client with oauth4webapi', () => {
   test('code + PKCE for the SPA, opaque API token, refresh, revocation of the grant kills the refresh token', async () => {
-    const issuer = new URL(server.issuer);
-    const options = { [oauth.allowInsecureRequests]: true };
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options));
-    const spa: oauth.Client = { client_id: 'spa' };
-    const auth = oauth.None();
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint as string);
-    url.search = new URLSearchParams({
-      client_id: 'spa',
-      redirect_uri: spaCallback,
-      response_type: 'code',
-      scope: 'openid offline_access reports:read',
-      resource: testOpaqueApi,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state: 'spa-state',
-    }).toString();
     const browser = new TestBrowser(server.issuer);
-    const callback = await browser.authorize(url.toString(), people.anne);
-    const params = oauth.validateAuthResponse(as, spa, new URL(callback), 'spa-state');
-    const response = await oauth.authorizationCodeGrantRequest(as, spa, auth, params, spaCallback, verifier, options);
-    const tokens = await oauth.processAuthorizationCodeResponse(as, spa, response, { requireIdToken: true });
+    const { as, spa, auth, options, tokens } = await spaSignIn(browser, 'openid offline_access reports:read', people.anne);
     assert.equal(tokens.access_token.split('.').length, 1, 'the reports API uses opaque tokens');
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
@@ -163,30 +169,7 @@ describe('a public client with oauth4webapi', () => {
   });
 
   test('revoking a refresh token (RFC 7009) ends its family and the access tokens issued under it', async () => {
-    const issuer = new URL(server.issuer);
-    const options = { [oauth.allowInsecureRequests]: true };
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options));
-    const spa: oauth.Client = { client_id: 'spa' };
-    const auth = oauth.None();
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint as string);
-    url.search = new URLSearchParams({
-      client_id: 'spa',
-      redirect_uri: spaCallback,
-      response_type: 'code',
-      scope: 'offline_access reports:read',
-      resource: testOpaqueApi,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state: 'revoke-state',
-    }).toString();
-    const callback = await new TestBrowser(server.issuer).authorize(url.toString(), people.bob);
-    const params = oauth.validateAuthResponse(as, spa, new URL(callback), 'revoke-state');
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      spa,
-      await oauth.authorizationCodeGrantRequest(as, spa, auth, params, spaCallback, verifier, options),
-    );
+    const { as, spa, auth, options, tokens } = await spaSignIn(new TestBrowser(server.issuer), 'offline_access reports:read', people.bob);
     const refreshToken = tokens.refresh_token as string;
     const introspect = async (token: string) => {
       const response = await fetch(`${server.issuer}/oauth2/introspect`, {

@@ -19,13 +19,15 @@ interface MetricValue {
   value: number;
 }
 
-/** What prom-client's registry reads from a metric when scraped. */
-interface MetricOf<T extends 'counter' | 'histogram'> {
+/** What prom-client's registry reads from a custom metric: `get()` is called only when scraped. */
+interface ScrapedMetric {
   name: string;
   help: string;
-  type: T;
-  aggregator: 'sum';
-  values: MetricValue[];
+  get(): { name: string; help: string; type: 'counter' | 'histogram'; aggregator: 'sum'; values: MetricValue[] };
+}
+
+function scraped(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValue[]): ScrapedMetric {
+  return { name, help, get: () => ({ name, help, type, aggregator: 'sum', values: values() }) };
 }
 
 /**
@@ -62,50 +64,31 @@ class HttpMetrics {
   }
 
   /** prom-client custom metric: requests by method, route and status. */
-  requests(): { name: string; help: string; get(): MetricOf<'counter'> } {
-    const name = 'portcullis_http_requests_total';
-    const help = 'HTTP requests by method, route and status';
-    return {
-      name,
-      help,
-      get: () => ({
-        name,
-        help,
-        type: 'counter',
-        aggregator: 'sum',
-        values: this.#series.flatMap(({ method, route, byStatus }) =>
-          [...byStatus].map(([status, value]) => ({ labels: { method, route, status: String(status) }, value })),
-        ),
-      }),
-    };
+  requests(): ScrapedMetric {
+    return scraped('portcullis_http_requests_total', 'HTTP requests by method, route and status', 'counter', () =>
+      this.#series.flatMap(({ method, route, byStatus }) =>
+        [...byStatus].map(([status, value]) => ({ labels: { method, route, status: String(status) }, value })),
+      ),
+    );
   }
 
   /** prom-client custom metric: the latency histogram by method and route. */
-  latency(): { name: string; help: string; get(): MetricOf<'histogram'> } {
+  latency(): ScrapedMetric {
     const name = 'portcullis_http_request_duration_seconds';
-    const help = 'HTTP request latency by method and route';
-    return {
-      name,
-      help,
-      get: () => ({
-        name,
-        help,
-        type: 'histogram',
-        aggregator: 'sum',
-        values: this.#series.flatMap(({ method, route, buckets, sum, count }) => {
-          const values: MetricValue[] = [];
-          let cumulative = 0;
-          latencyBuckets.forEach((le, i) => {
-            cumulative += buckets[i] as number;
-            values.push({ metricName: `${name}_bucket`, labels: { le, method, route }, value: cumulative });
-          });
-          values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', method, route }, value: count });
-          values.push({ metricName: `${name}_sum`, labels: { method, route }, value: sum });
-          values.push({ metricName: `${name}_count`, labels: { method, route }, value: count });
-          return values;
-        }),
+    return scraped(name, 'HTTP request latency by method and route', 'histogram', () =>
+      this.#series.flatMap(({ method, route, buckets, sum, count }) => {
+        const values: MetricValue[] = [];
+        let cumulative = 0;
+        latencyBuckets.forEach((le, i) => {
+          cumulative += buckets[i] as number;
+          values.push({ metricName: `${name}_bucket`, labels: { le, method, route }, value: cumulative });
+        });
+        values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', method, route }, value: count });
+        values.push({ metricName: `${name}_sum`, labels: { method, route }, value: sum });
+        values.push({ metricName: `${name}_count`, labels: { method, route }, value: count });
+        return values;
       }),
-    };
+    );
   }
 }
 
@@ -124,20 +107,10 @@ class IssuedTokens {
     this.#counts.push({ grant_type: grantType, format, value: 1 });
   }
 
-  metric(): { name: string; help: string; get(): MetricOf<'counter'> } {
-    const name = 'portcullis_tokens_issued_total';
-    const help = 'Access tokens issued by grant type and format';
-    return {
-      name,
-      help,
-      get: () => ({
-        name,
-        help,
-        type: 'counter',
-        aggregator: 'sum',
-        values: this.#counts.map(({ grant_type, format, value }) => ({ labels: { grant_type, format }, value })),
-      }),
-    };
+  metric(): ScrapedMetric {
+    return scraped('portcullis_tokens_issued_total', 'Access tokens issued by grant type and format', 'counter', () =>
+      this.#counts.map(({ grant_type, format, value }) => ({ labels: { grant_type, format }, value })),
+    );
   }
 }
 

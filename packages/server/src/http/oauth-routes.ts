@@ -1,4 +1,12 @@
-import { type FormBody, introspectionEndpoint, invalidRequest, revocationEndpoint, serverMetadata, tokenEndpoint } from '@portcullis/oauth';
+import {
+  type FormBody,
+  introspectionEndpoint,
+  introspectionJson,
+  invalidRequest,
+  revocationEndpoint,
+  serverMetadata,
+  tokenEndpoint,
+} from '@portcullis/oauth';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { allowCrossOrigin, allowCrossOriginCaller, answerPreflight } from './cross-origin.ts';
@@ -60,7 +68,7 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
     });
     reply.headers(noStore);
     if (result.kind === 'jwt') return reply.type('application/token-introspection+jwt').send(result.body);
-    return result.body;
+    return reply.type('application/json; charset=utf-8').send(introspectionJson(result.body));
   });
 
   app.post('/oauth2/revoke', corsNoStore, async (request, reply) => {
