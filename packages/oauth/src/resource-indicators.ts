@@ -21,10 +21,10 @@ function allowedScopes(client: Client, api: Api): string[] {
  * scope it is registered for on that API; without a resource, the one API the client may use.
  */
 export async function resolveTarget(context: OAuthContext, client: Client, body: FormBody): Promise<ResolvedTarget> {
+  const decide = () => resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
   const { resource, audience, scope } = body;
-  if (typeof resource === 'object' || typeof audience === 'object' || typeof scope === 'object') {
-    return resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
-  }
+  // Repeated parameters are refused or combined by the full decision, never cached.
+  if (typeof resource === 'object' || typeof audience === 'object' || typeof scope === 'object') return decide();
   // A machine client repeats the same request: its decision is kept for as long as both the
   // client's and the API set's cached objects live (each is replaced when it changes).
   const apis = await context.apis.all();
@@ -38,7 +38,7 @@ export async function resolveTarget(context: OAuthContext, client: Client, body:
   const key = `${resource ?? ''}\n${audience ?? ''}\n${scope ?? ''}`;
   let decision = remembered.byRequest.get(key);
   if (!decision) {
-    decision = await resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+    decision = await decide();
     Object.freeze(decision.scopes);
     if (remembered.byRequest.size >= 64) remembered.byRequest.clear();
     remembered.byRequest.set(key, Object.freeze(decision));

@@ -3,7 +3,7 @@ import type { Client, ClientRegistry } from '../clients.ts';
 import { invalidClient, invalidRequest } from '../errors.ts';
 import { param } from '../form.ts';
 import { sha256 } from '../secrets.ts';
-import { basicChallenge, clientSecretBasic, clientSecretPost, noClientAuth, verifySecret } from './client-secret.ts';
+import { basicChallenge, clientSecretBasic, clientSecretPost, noClientAuth } from './client-secret.ts';
 import { privateKeyJwt } from './private-key-jwt.ts';
 import type { ClientAuthContext, ClientAuthMethodHandler, ClientAuthRequest, PresentedCredentials } from './types.ts';
 
@@ -94,12 +94,8 @@ export async function authenticateClient(request: ClientAuthRequest, clients: Cl
   if (client.token_endpoint_auth_method !== credentials.method) {
     throw invalidClient(`client must authenticate with ${client.token_endpoint_auth_method}`, challenge);
   }
-  if (credentials.method === 'client_secret_basic' || credentials.method === 'client_secret_post') {
-    // The common case, answered without a further promise: the secret's hash against the stored one.
-    verifySecret(credentials, client, challenge);
-    return client;
-  }
-  const handler = handlers[credentials.method] as ClientAuthMethodHandler;
-  await handler.verify(credentials, client, { ...context, assertionAudiences: [...context.assertionAudiences, request.endpoint] });
+  const verified = (handlers[credentials.method] as ClientAuthMethodHandler).verify(credentials, client, context, request.endpoint);
+  // Secrets are checked synchronously: no further promise on the token endpoint's common path.
+  if (verified) await verified;
   return client;
 }

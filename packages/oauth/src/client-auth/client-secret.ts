@@ -16,7 +16,7 @@ export function basicChallenge(issuer: string): Record<string, string> {
 }
 
 /** Stored hash vs presented secret, in constant time (RFC 6749 §2.3.1). */
-export function verifySecret(credentials: PresentedCredentials, client: Client, challenge?: Record<string, string>): void {
+function verifySecret(credentials: PresentedCredentials, client: Client, challenge?: Record<string, string>): void {
   const { secret } = credentials;
   const hash = client.client_secret_hash;
   if (!secret || !hash || !safeEqual(credentials.secretHash ?? sha256(secret), hash))
@@ -26,7 +26,7 @@ export function verifySecret(credentials: PresentedCredentials, client: Client, 
 /** RFC 6749 §2.3.1: HTTP Basic with the form-encoded client id and secret. */
 export const clientSecretBasic: ClientAuthMethodHandler = {
   method: 'client_secret_basic',
-  async verify(credentials, client, context) {
+  verify(credentials, client, context) {
     verifySecret(credentials, client, basicChallenge(context.issuer));
   },
 };
@@ -34,7 +34,7 @@ export const clientSecretBasic: ClientAuthMethodHandler = {
 /** RFC 6749 §2.3.1: `client_id` and `client_secret` in the request body. */
 export const clientSecretPost: ClientAuthMethodHandler = {
   method: 'client_secret_post',
-  async verify(credentials, client) {
+  verify(credentials, client) {
     verifySecret(credentials, client);
   },
 };
@@ -42,5 +42,5 @@ export const clientSecretPost: ClientAuthMethodHandler = {
 /** Public clients (RFC 7591 §2 `none`): identified, not authenticated. */
 export const noClientAuth: ClientAuthMethodHandler = {
   method: 'none',
-  async verify() {},
+  verify() {},
 };

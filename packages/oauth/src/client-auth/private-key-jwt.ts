@@ -27,7 +27,7 @@ function keySetFor(client: Client): JWTVerifyGetKey {
  */
 export const privateKeyJwt: ClientAuthMethodHandler = {
   method: 'private_key_jwt',
-  async verify(credentials, client, context) {
+  async verify(credentials, client, context, endpoint) {
     const assertion = credentials.assertion as string;
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
@@ -49,7 +49,7 @@ export const privateKeyJwt: ClientAuthMethodHandler = {
         algorithms: allowed,
         issuer: client.client_id,
         subject: client.client_id,
-        audience: [context.issuer, ...context.assertionAudiences],
+        audience: [context.issuer, ...context.assertionAudiences, endpoint],
         requiredClaims: ['exp', 'jti'],
         clockTolerance: 30,
         currentDate: new Date(context.clock() * 1000),

@@ -31,5 +31,6 @@ export interface PresentedCredentials {
 
 export interface ClientAuthMethodHandler {
   method: ClientAuthMethod;
-  verify(credentials: PresentedCredentials, client: Client, context: ClientAuthContext): Promise<void>;
+  /** Throws when the credentials fail; may answer synchronously (no promise for the common case). `endpoint`: the URL called. */
+  verify(credentials: PresentedCredentials, client: Client, context: ClientAuthContext, endpoint: string): void | Promise<void>;
 }
