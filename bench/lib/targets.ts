@@ -75,8 +75,8 @@ function checkTokenResponse(status: number, body: unknown, format: 'jwt' | 'opaq
   if (status !== 200) return `status ${status}: ${JSON.stringify(body)}`;
   const token = (body as { access_token?: unknown }).access_token;
   if (typeof token !== 'string') return `no access_token in ${JSON.stringify(body)}`;
-  if (format === 'opaque') return token.includes('.') ? 'expected an opaque token, got a JWT' : undefined;
   const parts = token.split('.');
+  if (format === 'opaque') return parts.length === 3 ? 'expected an opaque token, got a JWT' : undefined;
   if (parts.length !== 3) return 'expected a JWT';
   const header = decodePart(parts[0]);
   const claims = decodePart(parts[1]);

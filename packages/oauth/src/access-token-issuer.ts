@@ -3,7 +3,7 @@ import type { Api } from './apis.ts';
 import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
 import { signJwt } from './jwt.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { newOrderedToken, storedTokenKey } from './ordered-tokens.ts';
 
 export interface AccessTokenGrant {
   client: Client;
@@ -43,9 +43,9 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
     if (scope) registered.scope = scope;
     accessToken = signJwt(context.keys.signingKey(), 'at+jwt', grant.claims ? { ...grant.claims, ...registered } : registered);
   } else {
-    accessToken = randomToken();
+    accessToken = newOrderedToken();
     await context.accessTokens.insert({
-      token_hash: sha256(accessToken),
+      token_hash: storedTokenKey(accessToken),
       client_id: grant.client.client_id,
       subject: grant.subject,
       audience: [grant.api.identifier],

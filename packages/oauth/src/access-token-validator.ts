@@ -1,6 +1,7 @@
 import type { OAuthContext } from './context.ts';
+import { isCompactJwt } from './jwt.ts';
+import { storedTokenKey } from './ordered-tokens.ts';
 import { verifyOwnJwt } from './own-jwt-verifier.ts';
-import { sha256 } from './secrets.ts';
 
 /** What a valid access token says, whatever its format. */
 export interface AccessTokenPrincipal {
@@ -12,7 +13,7 @@ export interface AccessTokenPrincipal {
 
 /** Validates an access token this server issued (RFC 9068 JWT or stored opaque); undefined when not active. */
 export async function validateAccessToken(context: OAuthContext, token: string): Promise<AccessTokenPrincipal | undefined> {
-  if (token.split('.').length === 3) {
+  if (isCompactJwt(token)) {
     const payload = await verifyOwnJwt(context, token, 'at+jwt');
     if (!payload || typeof payload.client_id !== 'string' || typeof payload.sub !== 'string') return undefined;
     return {
@@ -22,7 +23,7 @@ export async function validateAccessToken(context: OAuthContext, token: string):
       audience: typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []),
     };
   }
-  const record = await context.accessTokens.find(sha256(token));
+  const record = await context.accessTokens.find(storedTokenKey(token));
   if (!record || record.revoked_at !== null || record.expires_at <= context.clock()) return undefined;
   return { client_id: record.client_id, sub: record.subject, scopes: new Set(record.scope.split(' ')), audience: record.audience };
 }

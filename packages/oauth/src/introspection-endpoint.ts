@@ -5,9 +5,9 @@ import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
 import { invalidClient } from './errors.ts';
 import { requiredParam } from './form.ts';
-import { signJwt } from './jwt.ts';
+import { isCompactJwt, signJwt } from './jwt.ts';
+import { storedTokenKey } from './ordered-tokens.ts';
 import { verifyOwnJwt } from './own-jwt-verifier.ts';
-import { sha256 } from './secrets.ts';
 import { clientAuthContext } from './token-endpoint.ts';
 
 export const introspectionJwtMediaType = 'application/token-introspection+jwt';
@@ -42,14 +42,14 @@ async function mayIntrospect(context: OAuthContext, caller: Client, clientId: st
 
 async function lookUp(context: OAuthContext, caller: Client, token: string): Promise<IntrospectionClaims> {
   const now = context.clock();
-  if (token.split('.').length === 3) {
+  if (isCompactJwt(token)) {
     const payload = await verifyOwnJwt(context, token, 'at+jwt');
     if (!payload || typeof payload.client_id !== 'string') return inactive;
     const audience = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     if (!(await mayIntrospect(context, caller, payload.client_id, audience))) return inactive;
     return { ...payload, active: true, token_type: 'Bearer' } as IntrospectionClaims;
   }
-  const record = await context.accessTokens.find(sha256(token));
+  const record = await context.accessTokens.find(storedTokenKey(token));
   if (!record || record.revoked_at !== null || record.expires_at <= now) return inactive;
   if (!(await mayIntrospect(context, caller, record.client_id, record.audience))) return inactive;
   // A stored token's claims never change (revocation and expiry are checked above): an API that

@@ -3,9 +3,9 @@ import type { ClientAuthRequest } from './client-auth/types.ts';
 import type { OAuthContext } from './context.ts';
 import { OAuthError } from './errors.ts';
 import { requiredParam } from './form.ts';
-import { sha256 } from './secrets.ts';
+import { storedTokenKey } from './ordered-tokens.ts';
 import { clientAuthContext } from './token-endpoint.ts';
-import { refreshTokenKey, revokeFamily } from './user-tokens.ts';
+import { revokeFamily } from './user-tokens.ts';
 
 const notIssuedToCaller = () => new OAuthError('unauthorized_client', 'the token was not issued to this client');
 
@@ -19,14 +19,15 @@ export async function revocationEndpoint(context: OAuthContext, request: ClientA
   const caller = await authenticateClient(request, context.clients, clientAuthContext(context));
   const token = requiredParam(request.body, 'token');
   // token_type_hint is only a hint (§2.1): every token type is searched regardless.
-  const hash = sha256(token);
+  // Access and refresh tokens are keyed the same way (their ordering prefix + SHA-256).
+  const hash = storedTokenKey(token);
   const record = await context.accessTokens.find(hash);
   if (record) {
     if (record.client_id !== caller.client_id) throw notIssuedToCaller();
     await context.accessTokens.revoke(hash, context.clock());
     return;
   }
-  const refresh = await context.people.refreshTokens.find(refreshTokenKey(token));
+  const refresh = await context.people.refreshTokens.find(hash);
   if (!refresh) return;
   if (refresh.client_id !== caller.client_id) throw notIssuedToCaller();
   await revokeFamily(context, refresh.family_id);

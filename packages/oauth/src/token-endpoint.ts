@@ -8,6 +8,7 @@ import { type FormBody, requiredParam } from './form.ts';
 import { authorizationCodeGrant } from './grants/authorization-code.ts';
 import { clientCredentialsGrant } from './grants/client-credentials.ts';
 import { refreshTokenGrant } from './grants/refresh-token.ts';
+import { isCompactJwt } from './jwt.ts';
 
 export type GrantHandler = (context: OAuthContext, client: Client, body: FormBody) => Promise<TokenResponse>;
 
@@ -25,7 +26,7 @@ export async function tokenEndpoint(context: OAuthContext, request: ClientAuthRe
   const client = await authenticateClient(request, context.clients, clientAuthContext(context));
   if (!handler) throw unsupportedGrantType(`grant_type ${grantType} is not supported`);
   const response = await handler(context, client, request.body);
-  context.onTokenIssued?.(grantType, response.access_token.includes('.') ? 'jwt' : 'opaque');
+  context.onTokenIssued?.(grantType, isCompactJwt(response.access_token) ? 'jwt' : 'opaque');
   return response;
 }
 

@@ -6,7 +6,7 @@ import type { OAuthContext } from './context.ts';
 import { invalidGrant } from './errors.ts';
 import { apiClaimNames, userClaims } from './oidc/claims.ts';
 import { issueIdToken } from './oidc/id-token.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { newOrderedToken, storedTokenKey } from './ordered-tokens.ts';
 
 export interface UserTokenInput {
   client: Client;
@@ -23,26 +23,6 @@ export interface UserTokenInput {
   refreshScopes?: string[];
   /** When the grant was last used: "last used" is recorded at minute precision, not on every request. */
   grantLastUsedAt: number | null;
-}
-
-/**
- * A new refresh token: `<issue time in ms, base36>.<256 random bits>`. The prefix is not a
- * secret (the holder knows when it got the token); it makes stored keys ascend, so each insert
- * lands on the right edge of the key index instead of a random page, and a grouped commit of
- * many rotations writes one index page, not one per rotation (each page is a WAL frame).
- */
-export function newRefreshToken(): string {
-  // Wall time only orders keys; the injected clock (frozen in tests) decides every lifetime.
-  return `${Date.now().toString(36)}.${randomToken()}`;
-}
-
-/**
- * How a refresh token is stored and found: its SHA-256, after its ordering prefix when it has
- * one. Tokens issued before the prefix existed (base64url, which has no '.') hash as before.
- */
-export function refreshTokenKey(token: string): string {
-  const dot = token.indexOf('.');
-  return dot > 0 && dot <= 12 ? `${token.slice(0, dot + 1)}${sha256(token)}` : sha256(token);
 }
 
 /** Lifetime of access tokens issued without a resource (for the userinfo endpoint), seconds. */
@@ -93,9 +73,9 @@ export async function issueUserTokens(context: OAuthContext, input: UserTokenInp
   let refreshToken: string | undefined;
   let storing: Promise<void> | undefined;
   if (refreshScopes.includes('offline_access') && input.client.grant_types.includes('refresh_token')) {
-    refreshToken = newRefreshToken();
+    refreshToken = newOrderedToken();
     storing = context.people.refreshTokens.insert({
-      token_hash: refreshTokenKey(refreshToken),
+      token_hash: storedTokenKey(refreshToken),
       family_id: input.familyId,
       grant_id: input.grantId,
       client_id: input.client.client_id,

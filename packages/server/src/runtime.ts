@@ -37,7 +37,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const clock = options.clock ?? systemClock;
   const warn = options.warn ?? console.warn;
   const store = openStore(config.database, {
-    writerThread: options.longRunning ?? true,
+    checkpointThread: options.longRunning ?? true,
     onIdleError: (error) => warn(`database connection lost (will reconnect): ${error.message}`),
   });
   try {

@@ -40,8 +40,8 @@ export interface Store {
 export interface StoreOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
-  /** SQLite: commit grouped writes and checkpoint the WAL on a writer thread (long-running servers). */
-  writerThread?: boolean;
+  /** SQLite: checkpoint the WAL on a thread of its own, outside commits (long-running servers). */
+  checkpointThread?: boolean;
   /** Told about connection errors of idle pooled clients (they are replaced, not fatal). */
   onIdleError?: (error: Error) => void;
 }
@@ -73,7 +73,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
   let direct: DirectRunner | undefined;
   if (dialect === 'sqlite') {
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
-    const sqlite = nodeSqliteDialect(target, { writerThread: options.writerThread });
+    const sqlite = nodeSqliteDialect(target, { checkpointThread: options.checkpointThread });
     kyselyDialect = sqlite;
     direct = sqlite.direct;
   } else {

@@ -3,8 +3,9 @@ import type { Client } from '../clients.ts';
 import type { OAuthContext } from '../context.ts';
 import { invalidGrant, invalidScope, unauthorizedClient } from '../errors.ts';
 import { type FormBody, param, requiredParam } from '../form.ts';
+import { storedTokenKey } from '../ordered-tokens.ts';
 import { parseScope } from '../scope.ts';
-import { issueUserTokens, refreshTokenKey, revokeFamily } from '../user-tokens.ts';
+import { issueUserTokens, revokeFamily } from '../user-tokens.ts';
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new refresh token; a token
@@ -13,7 +14,7 @@ import { issueUserTokens, refreshTokenKey, revokeFamily } from '../user-tokens.t
  */
 export async function refreshTokenGrant(context: OAuthContext, client: Client, body: FormBody): Promise<TokenResponse> {
   if (!client.grant_types.includes('refresh_token')) throw unauthorizedClient('client is not allowed the refresh_token grant');
-  const hash = refreshTokenKey(requiredParam(body, 'refresh_token'));
+  const hash = storedTokenKey(requiredParam(body, 'refresh_token'));
   const found = await context.people.refreshTokens.findWithUser(hash);
   const now = context.clock();
   if (!found || found.token.client_id !== client.client_id) throw invalidGrant('refresh token is invalid');

@@ -1,0 +1,23 @@
+import { randomToken, sha256 } from './secrets.ts';
+
+/**
+ * A new stored token (opaque access token, refresh token): `<issue time in ms, base36>.<256
+ * random bits>`. The prefix is not a secret (the holder knows when it got the token); it makes
+ * stored keys ascend, so each insert lands on the right edge of the key index instead of a random
+ * page, and a grouped commit of many tokens writes one index page, not one per token (each page
+ * is a WAL frame; random keys also push the index out of SQLite's page cache).
+ */
+export function newOrderedToken(): string {
+  // Wall time only orders keys; the injected clock (frozen in tests) decides every lifetime.
+  return `${Date.now().toString(36)}.${randomToken()}`;
+}
+
+/**
+ * How a stored token is kept and found: its SHA-256, after its ordering prefix when it has one.
+ * Tokens issued before the prefix existed (base64url, which has no '.') hash as before; a JWT's
+ * first '.' is far past the prefix's length, so a JWT presented here hashes plainly too.
+ */
+export function storedTokenKey(token: string): string {
+  const dot = token.indexOf('.');
+  return dot > 0 && dot <= 12 ? `${token.slice(0, dot + 1)}${sha256(token)}` : sha256(token);
+}

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, type TestContext, test } from 'node:test';
+import { type Generated, Kysely, sql } from 'kysely';
+import { openStore } from './database.ts';
+import { type NodeSqliteOptions, nodeSqliteDialect } from './sqlite-dialect.ts';
+import { createSqliteDatabase, type TestDatabase } from './test-databases.ts';
+
+interface Schema {
+  items: { id: Generated<number>; name: string };
+}
+
+type SqliteError = Error & { code: unknown; errcode: unknown; errstr: unknown };
+
+let database: TestDatabase;
+let path: string;
+const opened: Array<Kysely<Schema>> = [];
+
+beforeEach(() => {
+  database = createSqliteDatabase();
+  path = database.url.slice('sqlite:'.length);
+  const setup = new DatabaseSync(path);
+  setup.exec('create table items (id integer primary key, name text not null unique)');
+  setup.close();
+});
+
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.destroy();
+  await database.drop();
+});
+
+function open(options: NodeSqliteOptions = { checkpointThread: true }): Kysely<Schema> {
+  const db = new Kysely<Schema>({ dialect: nodeSqliteDialect(path, options) });
+  opened.push(db);
+  return db;
+}
+
+const insert = (db: Kysely<Schema>, name: string) => db.insertInto('items').values({ name }).executeTakeFirstOrThrow();
+const names = async (db: Kysely<Schema>) => (await db.selectFrom('items').select('name').orderBy('id').execute()).map((r) => r.name);
+
+/** Counts the COMMITs run from here on. */
+function countCommits(t: TestContext): () => number {
+  const exec = DatabaseSync.prototype.exec;
+  let commits = 0;
+  t.mock.method(DatabaseSync.prototype, 'exec', function (this: DatabaseSync, sql: string) {
+    if (sql === 'COMMIT') commits++;
+    return exec.call(this, sql);
+  });
+  return () => commits;
+}
+
+test('concurrent writes share one commit (Kysely does not serialise them)', async (t) => {
+  const db = open();
+  await names(db);
+  const commits = countCommits(t);
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => insert(db, `item-${i}`)));
+  t.mock.restoreAll();
+  assert.equal(commits(), 1);
+  assert.deepEqual(
+    results.map((r) => r.numInsertedOrUpdatedRows),
+    results.map(() => 1n),
+  );
+  assert.equal(new Set(results.map((r) => r.insertId)).size, 20, 'each write gets its own insertId');
+  assert.equal((await names(db)).length, 20);
+});
+
+test('a constraint failure fails only its own write, with the properties of a node:sqlite error', async () => {
+  const db = open();
+  await insert(db, 'taken');
+  const outcomes = await Promise.allSettled([insert(db, 'a'), insert(db, 'taken'), insert(db, 'b')]);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  const error = (outcomes[1] as PromiseRejectedResult).reason as SqliteError;
+  assert.ok(error instanceof Error);
+  assert.match(error.message, /UNIQUE constraint failed: items\.name/);
+  assert.equal(error.code, 'ERR_SQLITE_ERROR');
+  assert.equal(error.errcode, 2067); // SQLITE_CONSTRAINT_UNIQUE
+  assert.equal(error.errstr, 'constraint failed');
+  assert.deepEqual(await names(db), ['taken', 'a', 'b']);
+});
+
+test("a parameter node:sqlite cannot bind fails its own write with node:sqlite's error", async () => {
+  const db = open();
+  const outcomes = await Promise.allSettled([
+    insert(db, 'a'),
+    sql`insert into items (name) values (${Symbol('not bindable')})`.execute(db),
+  ]);
+  assert.equal(outcomes[0]?.status, 'fulfilled');
+  assert.equal(((outcomes[1] as PromiseRejectedResult).reason as SqliteError).code, 'ERR_INVALID_ARG_TYPE');
+  await insert(db, 'b');
+  assert.deepEqual(await names(db), ['a', 'b']);
+});
+
+test('a write with RETURNING goes through the batch and returns its rows', async () => {
+  const db = open();
+  const row = await db.insertInto('items').values({ name: 'x' }).returning(['id', 'name']).executeTakeFirstOrThrow();
+  assert.deepEqual({ ...row }, { id: 1, name: 'x' });
+});
+
+test('writes queued when a transaction begins are committed before it and seen by it', async () => {
+  const db = open();
+  await names(db);
+  const queued = Array.from({ length: 5 }, (_, i) => insert(db, `before-${i}`));
+  const seen = await db.transaction().execute(async (trx) => {
+    const count = await trx
+      .selectFrom('items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('items').values({ name: 'inside' }).execute();
+    return count.n;
+  });
+  await Promise.all(queued);
+  assert.equal(seen, 5);
+  assert.equal((await names(db)).at(-1), 'inside');
+});
+
+test('writes issued during a transaction are committed after it', async () => {
+  const db = open();
+  let outside: Promise<unknown> | undefined;
+  let answered = false;
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('items').values({ name: 'inside' }).execute();
+    outside = insert(db, 'outside').then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(answered, false, 'held back while the transaction is open');
+    await trx.insertInto('items').values({ name: 'inside-2' }).execute();
+  });
+  await outside;
+  assert.deepEqual(await names(db), ['inside', 'inside-2', 'outside']);
+});
+
+test('destroy answers the writes issued just before it', async () => {
+  const db = open();
+  opened.pop();
+  await names(db);
+  const pending = Array.from({ length: 10 }, (_, i) => insert(db, `item-${i}`));
+  await db.destroy();
+  const outcomes = await Promise.allSettled(pending);
+  assert.deepEqual(
+    outcomes.filter((o) => o.status === 'rejected'),
+    [],
+  );
+  const reopened = open({});
+  assert.equal((await names(reopened)).length, 10);
+});
+
+test('commits leave checkpoints to the checkpoint thread, which empties the WAL when the store closes', async (t) => {
+  const store = openStore(database.url, { checkpointThread: true });
+  await store.migrate();
+  const exec = DatabaseSync.prototype.exec;
+  const here: string[] = [];
+  t.mock.method(DatabaseSync.prototype, 'exec', function (this: DatabaseSync, sql: string) {
+    if (/checkpoint/i.test(sql)) here.push(sql);
+    return exec.call(this, sql);
+  });
+  await Promise.all(Array.from({ length: 500 }, (_, i) => store.replay.claim(`key-${i}`, 100, 0)));
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  t.mock.restoreAll();
+  assert.deepEqual(here, [], 'no checkpoint ran on the serving thread');
+  await store.close();
+  // The thread's final TRUNCATE checkpoint (or SQLite's own on the last close) empties the WAL.
+  assert.ok(!existsSync(`${path}-wal`) || statSync(`${path}-wal`).size === 0);
+  const reopened = openStore(database.url);
+  assert.equal(await reopened.replay.claim('key-499', 100, 0), false, 'the write survived the restart');
+  await reopened.close();
+});
