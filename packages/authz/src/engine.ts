@@ -150,7 +150,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
           context: input.context,
           onObject,
         }),
-      confirm: (object) => {
+      confirm: async (object) => {
         const key = `${object}#${input.relation}@${input.user}`;
         return context.dispatch({ object, relation: input.relation, user: input.user, depth: 0, visited: new Set([key]) });
       },

@@ -56,8 +56,11 @@ function decodeConsistencyToken(token: string): number {
 }
 
 function toReader(store: Store, storeId: string): TupleReader {
+  const tuples = store.authz.tuples;
   return {
-    readByObject: (object, relation) => store.authz.tuples.readByObject(storeId, object, relation),
+    // Through the store's many-relation read: it answers synchronously where it can (SQLite).
+    readByObject: (object, relation) => tuples.readByObjectRelations(storeId, object, [relation]),
+    readByObjectRelations: (object, relations, wholeObject) => tuples.readByObjectRelations(storeId, object, relations, wholeObject),
     readByUsers: (users, objectType, relation) => store.authz.tuples.readByUsers(storeId, users, objectType, relation),
   };
 }

@@ -121,7 +121,10 @@ export async function revokeFamily(context: OAuthContext, familyId: string): Pro
 /** Withdraws a person's grant to a client: consent, refresh tokens and opaque access tokens. */
 export async function revokeGrant(context: OAuthContext, grantId: string): Promise<void> {
   const now = context.clock();
+  // The families first: a family is found by its live refresh token (or its code), and revoking
+  // the refresh tokens leaves none live.
+  const families = await context.people.grants.families(grantId);
   await context.people.grants.revoke(grantId, now);
   await context.people.refreshTokens.revokeGrant(grantId, now);
-  for (const family of await context.people.grants.families(grantId)) await context.accessTokens.revokeGrant(family, now);
+  for (const family of families) await context.accessTokens.revokeGrant(family, now);
 }

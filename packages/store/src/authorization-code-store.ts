@@ -29,7 +29,7 @@ export function interactionStore(db: Kysely<Database>): InteractionStore {
       return rows[0] && toInteraction(rows[0]);
     },
     async delete(interactionId) {
-      await remove([interactionId]);
+      return (await remove([interactionId])).affected > 0;
     },
   };
 }
@@ -67,9 +67,15 @@ const codeColumns = [
 export function authorizationCodeStore(db: Kysely<Database>): AuthorizationCodeStore {
   const template = Object.fromEntries(codeColumns.map((c) => [c, null])) as unknown as AuthorizationCodesTable;
   const insert = preparedQuery(db as never, db.insertInto('authorization_codes').values(template));
+  // The winner gets the record from its UPDATE; only a replay (or an unknown code) reads it apart.
   const consume = preparedQuery(
     db as never,
-    db.updateTable('authorization_codes').set({ consumed_at: 0 }).where('code_hash', '=', '').where('consumed_at', 'is', null),
+    db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: 0 })
+      .where('code_hash', '=', '')
+      .where('consumed_at', 'is', null)
+      .returningAll(),
   );
   const find = preparedQuery(db as never, db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', ''));
   return {
@@ -78,11 +84,10 @@ export function authorizationCodeStore(db: Kysely<Database>): AuthorizationCodeS
       await insert(codeColumns.map((c) => row[c]));
     },
     async consume(codeHash, at) {
-      const { affected } = await consume([at, codeHash]);
-      const { rows } = await find([codeHash]);
-      const row = rows[0];
-      if (!row) return undefined;
-      return { outcome: affected > 0 ? 'consumed' : 'replayed', record: toCode(row) };
+      const consumed = (await consume([at, codeHash])).rows[0];
+      if (consumed) return { outcome: 'consumed', record: toCode(consumed) };
+      const row = (await find([codeHash])).rows[0];
+      return row && { outcome: 'replayed', record: toCode(row) };
     },
   };
 }

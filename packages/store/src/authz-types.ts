@@ -99,6 +99,19 @@ export interface TupleStore {
   /** Applies deletes then writes in one transaction; throws `TupleWriteConflict` and changes nothing. */
   write(storeId: string, change: TupleWrite): Promise<{ revision: number }>;
   readByObject(storeId: string, object: string, relation: string): Promise<StoredTuple[]>;
+  /**
+   * The check engine's hot read: every tuple of the object by any of `relations` (without write
+   * times), in one read where the database allows, answered synchronously where it can be (a
+   * SQLite file). Sees every write acknowledged before it is called. `wholeObject`: the caller
+   * knows the object holds no tuples of other relations worth skipping, so the store may read
+   * every tuple of the object in one index range and drop the others.
+   */
+  readByObjectRelations(
+    storeId: string,
+    object: string,
+    relations: readonly string[],
+    wholeObject?: boolean,
+  ): RelationshipTuple[] | Promise<RelationshipTuple[]>;
   read(storeId: string, filter: TupleFilter, page: { pageSize: number; after?: string }): Promise<Page<StoredTuple>>;
   /**
    * Tuples whose user is exactly one of `users` (`type:id`, `type:*` or `type:id#relation`) on

@@ -71,13 +71,14 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
   const { dialect, target } = parseDatabaseUrl(url);
   let kyselyDialect: KyselyDialect;
   let direct: DirectRunner | undefined;
+  let pool: pg.Pool | undefined;
   if (dialect === 'sqlite') {
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
     const sqlite = nodeSqliteDialect(target, { checkpointThread: options.checkpointThread });
     kyselyDialect = sqlite;
     direct = sqlite.direct;
   } else {
-    const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
+    pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
     // An idle client's connection can drop (database restart, failover): without a listener the
     // pool's 'error' event would crash the process; the pool replaces the client on next use.
     pool.on('error', (error) => options.onIdleError?.(error));
@@ -95,7 +96,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     // Embedded SQLite has a single writer process, so opaque tokens can be served from memory.
     accessTokens: dialect === 'sqlite' ? cachedAccessTokenStore(accessTokenStore(db)) : accessTokenStore(db),
     replay: replayStore(db),
-    authz: authzStores(db),
+    authz: authzStores(db, pool),
     people: peopleStores(db),
     async migrate() {
       const migrator = new Migrator({

@@ -80,7 +80,8 @@ describeOnEachDatabase('people storage contract', (store) => {
       expires_at: 2,
     });
     assert.deepEqual((await store.people.interactions.find('i1'))?.request, { client_id: 'spa', scope: 'openid' });
-    await store.people.interactions.delete('i1');
+    const deletions = await Promise.all([store.people.interactions.delete('i1'), store.people.interactions.delete('i1')]);
+    assert.deepEqual(deletions, [true, false], 'one of two concurrent deletes finds it');
     assert.equal(await store.people.interactions.find('i1'), undefined);
   });
 
@@ -127,10 +128,24 @@ describeOnEachDatabase('people storage contract', (store) => {
     const winners = await Promise.all(Array.from({ length: 10 }, () => store.people.refreshTokens.rotate('r1', 200)));
     assert.equal(winners.filter(Boolean).length, 1);
     assert.equal((await store.people.refreshTokens.find('r1'))?.rotated_at, 200);
-    assert.equal(await store.people.refreshTokens.revokeFamily('f1', 300), 2);
+    assert.equal(await store.people.refreshTokens.revokeFamily('f1', 300), 1, 'the live token; r1 is spent already');
+    assert.equal((await store.people.refreshTokens.find('r2'))?.revoked_at, 300);
     assert.equal(await store.people.refreshTokens.rotate('r2', 301), false, 'a revoked token cannot rotate');
+    assert.equal(await store.people.refreshTokens.rotate('r1', 301), false, 'a rotated token cannot rotate again');
     assert.equal((await store.people.refreshTokens.find('other'))?.revoked_at, null);
     assert.equal(await store.people.refreshTokens.revokeGrant('g1', 400), 1);
+  });
+
+  test("a grant's families are found through its codes and its live refresh tokens", async () => {
+    await store.people.codes.insert({ ...code('c9'), grant_id: 'g9', family_id: 'f-code' });
+    await store.people.refreshTokens.insert({ ...refresh('r-live', 'f-live'), grant_id: 'g9' });
+    await store.people.refreshTokens.insert({ ...refresh('r-spent', 'f-live'), grant_id: 'g9' });
+    await store.people.refreshTokens.rotate('r-spent', 150);
+    await store.people.refreshTokens.insert({ ...refresh('r-gone', 'f-gone'), grant_id: 'g9' });
+    await store.people.refreshTokens.revokeFamily('f-gone', 160);
+    assert.deepEqual((await store.people.grants.families('g9')).sort(), ['f-code', 'f-live']);
+    assert.equal(await store.people.refreshTokens.revokeGrant('g9', 170), 1);
+    assert.equal((await store.people.refreshTokens.find('r-live'))?.revoked_at, 170);
   });
 
   test('a refresh token is read with its account in one query, and without it once the account is gone', async () => {

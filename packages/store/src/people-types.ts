@@ -100,7 +100,8 @@ export interface SessionStore {
 export interface InteractionStore {
   insert(record: InteractionRecord): Promise<void>;
   find(interactionId: string): Promise<InteractionRecord | undefined>;
-  delete(interactionId: string): Promise<void>;
+  /** Removes it; true for exactly one of concurrent callers (the one whose delete found it). */
+  delete(interactionId: string): Promise<boolean>;
 }
 
 export interface AuthorizationCodeStore {
@@ -120,7 +121,10 @@ export interface GrantStore {
   upsert(record: GrantRecord): Promise<void>;
   touch(grantId: string, at: number): Promise<void>;
   revoke(grantId: string, at: number): Promise<boolean>;
-  /** Every token family (code redemption) made under the grant, to revoke their tokens. */
+  /**
+   * Every token family (code redemption) made under the grant whose tokens may still work, to
+   * revoke them: call it before revoking the grant's refresh tokens.
+   */
   families(grantId: string): Promise<string[]>;
 }
 
@@ -131,7 +135,12 @@ export interface RefreshTokenStore {
   findWithUser(tokenHash: string): Promise<{ token: RefreshTokenRecord; user: UserRecord | undefined } | undefined>;
   /** Marks the token rotated if it is still current; exactly one concurrent caller wins. */
   rotate(tokenHash: string, at: number): Promise<boolean>;
+  /**
+   * Revokes the family's live tokens (neither rotated nor revoked) and answers how many: a rotated
+   * token is spent already, and presenting it again revokes its family.
+   */
   revokeFamily(familyId: string, at: number): Promise<number>;
+  /** Revokes the live tokens of every family of the grant, as revokeFamily does. */
   revokeGrant(grantId: string, at: number): Promise<number>;
 }
 

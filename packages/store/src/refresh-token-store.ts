@@ -87,11 +87,12 @@ export function grantStore(db: Kysely<Database>): GrantStore {
       await touch([at, grantId]);
     },
     async families(grantId) {
+      // A family whose refresh tokens were all revoked had its access tokens revoked with them.
       const rows = await db
         .selectFrom('authorization_codes')
         .select('family_id')
         .where('grant_id', '=', grantId)
-        .union(db.selectFrom('refresh_tokens').select('family_id').where('grant_id', '=', grantId))
+        .union(live(db.selectFrom('refresh_tokens').select('family_id').where('grant_id', '=', grantId)))
         .execute();
       return rows.map((r) => r.family_id);
     },
@@ -151,6 +152,18 @@ const userColumns = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof UsersTable>;
 
+/** A users row as the refresh-token join returns it: every column prefixed, the account may be gone. */
+type PrefixedUser = { [C in keyof UsersTable as `user_${C}`]: UsersTable[C] } & { user_user_id: string | null };
+
+/**
+ * Narrows a refresh-token query to live tokens (neither rotated nor revoked), the only ones the
+ * family and grant indexes hold (migration 0008): revoking a rotated token would change nothing,
+ * since presenting it again revokes its family anyway.
+ */
+function live<Q extends { where(column: 'rotated_at' | 'revoked_at', op: 'is', value: null): Q }>(query: Q): Q {
+  return query.where('rotated_at', 'is', null).where('revoked_at', 'is', null);
+}
+
 /** Refresh tokens by hash, grouped in families that die together on reuse. */
 export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
   const find = preparedQuery(db as never, db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', ''));
@@ -186,32 +199,54 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
     },
     async findWithUser(tokenHash) {
       const { rows } = await findWithUser([tokenHash]);
-      const row = rows[0] as (RefreshTokensTable & Record<string, unknown>) | undefined;
+      const row = rows[0] as (RefreshTokensTable & PrefixedUser) | undefined;
       if (!row) return undefined;
-      const token = toRefreshToken(Object.fromEntries(refreshColumns.map((c) => [c, row[c]])) as unknown as RefreshTokensTable);
+      // Every refresh and revocation reads one: field by field, no per-call key building.
+      const token: RefreshTokenRecord = {
+        token_hash: row.token_hash,
+        family_id: row.family_id,
+        grant_id: row.grant_id,
+        client_id: row.client_id,
+        user_id: row.user_id,
+        scope: row.scope,
+        resource: row.resource,
+        auth_time: Number(row.auth_time),
+        acr: row.acr,
+        amr: JSON.parse(row.amr),
+        issued_at: Number(row.issued_at),
+        expires_at: Number(row.expires_at),
+        family_expires_at: Number(row.family_expires_at),
+        rotated_at: nullableNumber(row.rotated_at),
+        revoked_at: nullableNumber(row.revoked_at),
+      };
       if (row.user_user_id === null) return { token, user: undefined };
-      const user = Object.fromEntries(userColumns.map((c) => [c, row[`user_${c}`]])) as unknown as UsersTable;
-      return { token, user: toUser(user) };
+      const user = toUser({
+        user_id: row.user_user_id,
+        username: row.user_username,
+        email: row.user_email,
+        name: row.user_name,
+        password_hash: row.user_password_hash,
+        roles: row.user_roles,
+        groups: row.user_groups,
+        disabled: row.user_disabled,
+        created_at: row.user_created_at,
+        updated_at: row.user_updated_at,
+      });
+      return { token, user };
     },
     async rotate(tokenHash, at) {
       return (await rotate([at, tokenHash])).affected > 0;
     },
     async revokeFamily(familyId, at) {
-      const result = await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: at })
-        .where('family_id', '=', familyId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      const result = await live(
+        db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId),
+      ).executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
     async revokeGrant(grantId, at) {
-      const result = await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: at })
-        .where('grant_id', '=', grantId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      const result = await live(
+        db.updateTable('refresh_tokens').set({ revoked_at: at }).where('grant_id', '=', grantId),
+      ).executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
   };

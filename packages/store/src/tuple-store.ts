@@ -1,10 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type pg from 'pg';
 import type { FgaTuplesTable } from './authz-schema.ts';
 import { type RelationshipTuple, type StoredTuple, type TupleStore, TupleWriteConflict } from './authz-types.ts';
 import { decodeCursor, encodeCursor, isStringArray } from './fga-cursor.ts';
 import { preparedQuery } from './prepared-query.ts';
 import type { Database } from './schema.ts';
-import type { TupleRow } from './sqlite-tuple-reads.ts';
+import type { TupleKeyRow } from './sqlite-tuple-reads.ts';
 import { objectReads } from './tuple-object-reads.ts';
 
 interface TupleColumns {
@@ -44,19 +45,13 @@ function toTuple(row: FgaTuplesTable): StoredTuple {
   return tuple;
 }
 
-function rowToTuple(row: TupleRow): StoredTuple {
-  const [objectType, objectId, relation, userType, userId, userRelation, conditionName, conditionContext, insertedAt] = row;
-  const tuple: StoredTuple = {
-    object: `${objectType}:${objectId}`,
-    relation,
-    user: userRelation ? `${userType}:${userId}#${userRelation}` : `${userType}:${userId}`,
-    timestamp: Number(insertedAt),
-  };
-  if (conditionName) {
-    tuple.condition = { name: conditionName };
-    if (conditionContext) tuple.condition.context = JSON.parse(conditionContext);
-  }
-  return tuple;
+/** A row of the check engine's read: the object is the one asked for. */
+function keyRowToTuple(object: string, row: TupleKeyRow): RelationshipTuple {
+  const [relation, user, conditionName, conditionContext] = row;
+  if (!conditionName) return { object, relation, user };
+  const condition: RelationshipTuple['condition'] = { name: conditionName };
+  if (conditionContext) condition.context = JSON.parse(conditionContext);
+  return { object, relation, user, condition };
 }
 
 const sameCondition = (row: { condition_name: string | null; condition_context: string | null }, tuple: RelationshipTuple) =>
@@ -78,8 +73,18 @@ const rowsPerStatement = 500;
  * its row), applies deletes then writes, and appends each change to the changelog, all in one
  * transaction, so a refused tuple leaves nothing behind.
  */
-export function tupleStore(db: Kysely<Database>): TupleStore {
-  const byObject = objectReads(db);
+export function tupleStore(db: Kysely<Database>, pool?: pg.Pool): TupleStore {
+  const byObject = objectReads(db, pool);
+  const byObjectWithTimes = preparedQuery(
+    db as never,
+    db
+      .selectFrom('fga_tuples')
+      .selectAll()
+      .where('store_id', '=', '')
+      .where('object_type', '=', '')
+      .where('object_id', '=', '')
+      .where('relation', '=', ''),
+  );
   // user → objects, for many users at once: one statement per IN-list size, padded to the size.
   const byUsersQueries = new Map<number, ReturnType<typeof byUsersQuery>>();
   const byUsersQuery = (size: number) =>
@@ -197,8 +202,14 @@ export function tupleStore(db: Kysely<Database>): TupleStore {
     },
     async readByObject(storeId, object, relation) {
       const [type, id] = split(object, ':');
-      const rows = byObject(storeId, type, id, relation);
-      return (rows instanceof Promise ? await rows : rows).map(rowToTuple);
+      const { rows } = await byObjectWithTimes([storeId, type, id, relation]);
+      return rows.map(toTuple);
+    },
+    readByObjectRelations(storeId, object, relations, wholeObject = false) {
+      const [type, id] = split(object, ':');
+      const rows = byObject(storeId, type, id, relations, wholeObject);
+      const toTuples = (r: TupleKeyRow[]) => r.map((row) => keyRowToTuple(object, row));
+      return rows instanceof Promise ? rows.then(toTuples) : toTuples(rows);
     },
     async read(storeId, filter, { pageSize, after }) {
       let query = db.selectFrom('fga_tuples').selectAll().where('store_id', '=', storeId);

@@ -31,20 +31,23 @@ export function cachedCheckResolver(delegate: CheckResolver, options: CheckCache
   let young = new Map<string, Entry>();
   let old = new Map<string, Entry>();
   return {
-    async resolveCheck(request, context) {
+    resolveCheck(request, context) {
       if (context.cacheScope === undefined || context.explain) return delegate.resolveCheck(request, context);
       const key = `${context.cacheScope}|${request.object}#${request.relation}@${request.user}`;
       const hit = young.get(key) ?? old.get(key);
       if (hit && hit.expires > now()) return { allowed: hit.allowed };
-      const result: CheckResult = await delegate.resolveCheck(request, context);
-      if (!result.cycle) {
-        if (young.size >= generationSize) {
-          old = young;
-          young = new Map();
+      const remember = (result: CheckResult): CheckResult => {
+        if (!result.cycle) {
+          if (young.size >= generationSize) {
+            old = young;
+            young = new Map();
+          }
+          young.set(key, { allowed: result.allowed, expires: now() + ttlMs });
         }
-        young.set(key, { allowed: result.allowed, expires: now() + ttlMs });
-      }
-      return result;
+        return result;
+      };
+      const result = delegate.resolveCheck(request, context);
+      return result instanceof Promise ? result.then(remember) : remember(result);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { FgaError } from '../errors.ts';
 import type { Userset } from '../model/types.ts';
 import { parseUser, type TupleKey } from '../tuple-key.ts';
+import type { MaybePromise } from '../tuple-reader.ts';
 import { exclusion, intersection, type OperatorResult, union } from './operators.ts';
 import {
   type CheckRequest,
@@ -17,7 +18,7 @@ import {
  */
 export function localChecker(): CheckResolver {
   return {
-    async resolveCheck(request, context) {
+    resolveCheck(request, context) {
       const { object, relation, user } = request;
       const node = `${object}#${relation}`;
       // A userset is trivially a member of itself (`group:eng#member` is in `group:eng#member`).
@@ -26,30 +27,47 @@ export function localChecker(): CheckResolver {
       const objectType = object.slice(0, object.indexOf(':'));
       const definition = context.typesystem.relation(objectType, relation);
       if (!definition) return { allowed: false };
+      // Every relation of this object the rule reads (`viewer: [user] or owner or viewer from
+      // parent` reads viewer, owner and parent) in one read; the branches then find their rows
+      // in the request's memo. A failed read fails the branch that needs it, as before.
+      const { relations, wholeObject } = context.typesystem.objectRelations(objectType, relation);
+      if (relations.length > 1 && context.reader.readByObjectRelations) {
+        try {
+          const read = context.reader.readByObjectRelations(object, relations, wholeObject);
+          if (read instanceof Promise) read.catch(ignore);
+        } catch {
+          // Nothing was remembered: each branch reads (and fails) on its own.
+        }
+      }
       return rewrite(request, definition.rewrite, context);
     },
   };
 }
 
 /** Sends a sub-problem back through the chain, with the depth bound and cycle detection. */
-export function dispatchSub(parent: CheckRequest, object: string, relation: string, context: ResolutionContext): Promise<CheckResult> {
+export function dispatchSub(parent: CheckRequest, object: string, relation: string, context: ResolutionContext): MaybePromise<CheckResult> {
   const key = `${object}#${relation}@${parent.user}`;
   if (parent.visited.has(key))
-    return Promise.resolve({
+    return {
       allowed: false,
       cycle: true,
       explanation: context.explain ? { node: `${object}#${relation}`, rule: 'cycle', allowed: false } : undefined,
-    });
+    };
   if (parent.depth + 1 > maxResolutionDepth)
-    return Promise.reject(
-      new FgaError(
-        'authorization_model_resolution_too_complex',
-        'Authorization Model resolution required too many rewrite rules to be resolved. Check your authorization model for infinite recursion or too much nesting',
-      ),
+    throw new FgaError(
+      'authorization_model_resolution_too_complex',
+      'Authorization Model resolution required too many rewrite rules to be resolved. Check your authorization model for infinite recursion or too much nesting',
     );
   const visited = new Set(parent.visited);
   visited.add(key);
   return context.dispatch({ object, relation, user: parent.user, depth: parent.depth + 1, visited });
+}
+
+const ignore = () => {};
+
+/** Applies `next` to a value now, or when its promise settles. */
+function then<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 function grant(context: ResolutionContext, explanation: Explanation): CheckResult {
@@ -68,32 +86,35 @@ function withExplanation(
   return { allowed: result.allowed, cycle: result.cycle, explanation: { node, rule, allowed: result.allowed, ...extra, children } };
 }
 
-function rewrite(request: CheckRequest, userset: Userset, context: ResolutionContext): Promise<CheckResult> {
+function rewrite(request: CheckRequest, userset: Userset, context: ResolutionContext): MaybePromise<CheckResult> {
   const node = `${request.object}#${request.relation}`;
   if (userset.this) return direct(request, context);
   if (userset.computedUserset) {
     const target = userset.computedUserset.relation;
-    return dispatchSub(request, request.object, target, context).then((r) =>
+    return then(dispatchSub(request, request.object, target, context), (r) =>
       withExplanation(context, { ...r, children: [r] }, `${request.object}#${target}`, 'computed_userset'),
     );
   }
   if (userset.tupleToUserset) return tupleToUserset(request, userset.tupleToUserset, context);
   if (userset.union)
-    return union(userset.union.child.map((child) => () => rewrite(request, child, context))).then((r) =>
+    return then(union(userset.union.child.map((child) => () => rewrite(request, child, context))), (r) =>
       withExplanation(context, r, node, 'union'),
     );
   if (userset.intersection)
-    return intersection(userset.intersection.child.map((child) => () => rewrite(request, child, context))).then((r) =>
+    return then(intersection(userset.intersection.child.map((child) => () => rewrite(request, child, context))), (r) =>
       withExplanation(context, r, node, 'intersection'),
     );
   if (userset.difference) {
     const { base, subtract } = userset.difference;
-    return exclusion(
-      () => rewrite(request, base, context),
-      () => rewrite(request, subtract, context),
-    ).then((r) => withExplanation(context, r, node, 'exclusion'));
+    return then(
+      exclusion(
+        () => rewrite(request, base, context),
+        () => rewrite(request, subtract, context),
+      ),
+      (r) => withExplanation(context, r, node, 'exclusion'),
+    );
   }
-  return Promise.resolve({ allowed: false });
+  return { allowed: false };
 }
 
 /** Evaluates a tuple's condition; a tuple without one is always met. Throws on missing context. */
@@ -106,20 +127,25 @@ function conditionNote(tuple: TupleKey, met: boolean): Explanation['condition'] 
   return tuple.condition?.name ? { name: tuple.condition.name, met } : undefined;
 }
 
-async function direct(request: CheckRequest, context: ResolutionContext): Promise<CheckResult> {
+function direct(request: CheckRequest, context: ResolutionContext): MaybePromise<CheckResult> {
+  const read = context.reader.readByObject(request.object, request.relation);
+  return read instanceof Promise ? read.then((tuples) => directFrom(request, tuples, context)) : directFrom(request, read, context);
+}
+
+function directFrom(request: CheckRequest, read: TupleKey[], context: ResolutionContext): MaybePromise<CheckResult> {
   const { object, relation, user } = request;
   const node = `${object}#${relation}`;
-  const target = parseUser(user);
-  const tuples = (await context.reader.readByObject(object, relation)).filter((t) => context.typesystem.isValidTuple(t));
+  const tuples = read.filter((t) => context.typesystem.isValidTuple(t));
   // The common answer, without building branches: an unconditional tuple naming the user grants
   // the union whatever the other branches would say (a granting branch beats errors and cycles).
   if (!context.explain && tuples.some((t) => t.user === user && !t.condition?.name)) return { allowed: true };
-  const branches: Array<() => Promise<CheckResult>> = [];
+  const target = parseUser(user);
+  const branches: Array<() => MaybePromise<CheckResult>> = [];
   for (const tuple of tuples) {
     const tupleUser = tuple.user;
     const isWildcardMatch = target && !target.relation && tupleUser.endsWith(':*') && tupleUser === `${target.type}:*`;
     if (tupleUser === user || isWildcardMatch) {
-      branches.push(async () => {
+      branches.push(() => {
         const met = conditionMet(tuple, context);
         const explanation: Explanation = {
           node,
@@ -134,7 +160,7 @@ async function direct(request: CheckRequest, context: ResolutionContext): Promis
     }
     const hash = tupleUser.indexOf('#');
     if (hash === -1) continue;
-    branches.push(async () => {
+    branches.push(() => {
       if (!conditionMet(tuple, context))
         return {
           allowed: false,
@@ -142,34 +168,46 @@ async function direct(request: CheckRequest, context: ResolutionContext): Promis
             ? { node, rule: 'userset', allowed: false, tuple, condition: conditionNote(tuple, false) }
             : undefined,
         };
-      const result = await dispatchSub(request, tupleUser.slice(0, hash), tupleUser.slice(hash + 1), context);
-      return withExplanation(context, { ...result, children: [result] }, node, 'userset', {
-        tuple,
-        condition: conditionNote(tuple, true),
-      });
+      return then(dispatchSub(request, tupleUser.slice(0, hash), tupleUser.slice(hash + 1), context), (result) =>
+        withExplanation(context, { ...result, children: [result] }, node, 'userset', {
+          tuple,
+          condition: conditionNote(tuple, true),
+        }),
+      );
     });
   }
-  const result = await union(branches);
-  return withExplanation(context, result, node, 'union');
+  return then(union(branches), (result) => withExplanation(context, result, node, 'union'));
 }
 
-async function tupleToUserset(
+function tupleToUserset(
   request: CheckRequest,
   ttu: NonNullable<Userset['tupleToUserset']>,
   context: ResolutionContext,
-): Promise<CheckResult> {
+): MaybePromise<CheckResult> {
+  const read = context.reader.readByObject(request.object, ttu.tupleset.relation);
+  return read instanceof Promise
+    ? read.then((tuples) => tupleToUsersetFrom(request, ttu, tuples, context))
+    : tupleToUsersetFrom(request, ttu, read, context);
+}
+
+function tupleToUsersetFrom(
+  request: CheckRequest,
+  ttu: NonNullable<Userset['tupleToUserset']>,
+  read: TupleKey[],
+  context: ResolutionContext,
+): MaybePromise<CheckResult> {
   const { object } = request;
   const tupleset = ttu.tupleset.relation;
   const computed = ttu.computedUserset.relation;
   const node = `${object}#${tupleset}`;
-  const tuples = (await context.reader.readByObject(object, tupleset)).filter((t) => context.typesystem.isValidTuple(t));
-  const branches: Array<() => Promise<CheckResult>> = [];
+  const tuples = read.filter((t) => context.typesystem.isValidTuple(t));
+  const branches: Array<() => MaybePromise<CheckResult>> = [];
   for (const tuple of tuples) {
     const parent = parseUser(tuple.user);
     if (!parent || parent.relation || parent.wildcard) continue;
     // The computed relation may exist on only some of the tupleset's types.
     if (!context.typesystem.relation(parent.type, computed)) continue;
-    branches.push(async () => {
+    branches.push(() => {
       if (!conditionMet(tuple, context))
         return {
           allowed: false,
@@ -177,13 +215,13 @@ async function tupleToUserset(
             ? { node, rule: 'tuple_to_userset', allowed: false, tuple, condition: conditionNote(tuple, false) }
             : undefined,
         };
-      const result = await dispatchSub(request, tuple.user, computed, context);
-      return withExplanation(context, { ...result, children: [result] }, node, 'tuple_to_userset', {
-        tuple,
-        condition: conditionNote(tuple, true),
-      });
+      return then(dispatchSub(request, tuple.user, computed, context), (result) =>
+        withExplanation(context, { ...result, children: [result] }, node, 'tuple_to_userset', {
+          tuple,
+          condition: conditionNote(tuple, true),
+        }),
+      );
     });
   }
-  const result = await union(branches);
-  return withExplanation(context, result, `${object}#${computed} from ${tupleset}`, 'union');
+  return then(union(branches), (result) => withExplanation(context, result, `${object}#${computed} from ${tupleset}`, 'union'));
 }

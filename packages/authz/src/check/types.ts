@@ -1,6 +1,6 @@
 import type { TypeSystem } from '../model/typesystem.ts';
 import type { TupleKey } from '../tuple-key.ts';
-import type { TupleReader } from '../tuple-reader.ts';
+import type { MaybePromise, TupleReader } from '../tuple-reader.ts';
 
 /** OpenFGA's resolution depth limit: deeper problems fail with `authorization_model_resolution_too_complex`. */
 export const maxResolutionDepth = 25;
@@ -53,12 +53,13 @@ export interface ResolutionContext {
   /** Build explanations (slower; only for `explain`). */
   readonly explain: boolean;
   /** The head of the resolver chain: sub-problems go back through it (and its cache). */
-  readonly dispatch: (request: CheckRequest) => Promise<CheckResult>;
+  readonly dispatch: (request: CheckRequest) => MaybePromise<CheckResult>;
   /** Identifies what a cached answer depends on: store, model, revision, context, contextual tuples. */
   readonly cacheScope: string | undefined;
 }
 
 /** A link in the resolver chain (cache → local checker), as OpenFGA's `CheckResolver`. */
 export interface CheckResolver {
-  resolveCheck(request: CheckRequest, context: ResolutionContext): Promise<CheckResult>;
+  /** Answers synchronously when everything it reads does (a synchronous tuple reader). */
+  resolveCheck(request: CheckRequest, context: ResolutionContext): MaybePromise<CheckResult>;
 }

@@ -10,12 +10,19 @@ export interface RelationDefinition {
   readonly directTypes: readonly RelationReference[];
 }
 
+/** The relations of one object a rule reads, and whether they are all those its type holds tuples for. */
+export interface ObjectRelations {
+  readonly relations: readonly string[];
+  readonly wholeObject: boolean;
+}
+
 /** A model indexed for resolution: types, relations, type restrictions and compiled conditions. */
 export class TypeSystem {
   readonly model: AuthorizationModel;
   readonly #types = new Map<string, Map<string, RelationDefinition>>();
   readonly #conditions = new Map<string, CompiledCondition | Error>();
   readonly #fits = new Map<string, boolean>();
+  readonly #objectRelations = new Map<string, ObjectRelations>();
 
   constructor(model: AuthorizationModel) {
     this.model = model;
@@ -47,6 +54,43 @@ export class TypeSystem {
 
   relation(type: string, relation: string): RelationDefinition | undefined {
     return this.#types.get(type)?.get(relation);
+  }
+
+  /**
+   * The relations of the same object that resolving `type#relation` reads tuples of: its own
+   * direct tuples, those of the relations it computes from (followed), and the tuplesets of its
+   * tuple-to-usersets. `document#viewer: [user] or owner or viewer from parent` reads viewer,
+   * owner and parent, so a check reads them at once; and when those are all the relations of the
+   * type that hold tuples, reading every tuple of the object is the same read.
+   */
+  objectRelations(type: string, relation: string): ObjectRelations {
+    const key = `${type}#${relation}`;
+    let relations = this.#objectRelations.get(key);
+    if (!relations) {
+      const found = new Set<string>();
+      const followed = new Set<string>([relation]);
+      const visit = (name: string, rewrite: Userset) => {
+        if (rewrite.this) found.add(name);
+        if (rewrite.tupleToUserset) found.add(rewrite.tupleToUserset.tupleset.relation);
+        const computed = rewrite.computedUserset?.relation;
+        if (computed !== undefined && !followed.has(computed)) {
+          followed.add(computed);
+          const definition = this.relation(type, computed);
+          if (definition) visit(computed, definition.rewrite);
+        }
+        for (const child of rewrite.union?.child ?? rewrite.intersection?.child ?? []) visit(name, child);
+        if (rewrite.difference) {
+          visit(name, rewrite.difference.base);
+          visit(name, rewrite.difference.subtract);
+        }
+      };
+      const definition = this.relation(type, relation);
+      if (definition) visit(relation, definition.rewrite);
+      const holding = this.relations(type).filter((r) => r.directTypes.length > 0);
+      relations = { relations: [...found], wholeObject: holding.every((r) => found.has(r.name)) };
+      this.#objectRelations.set(key, relations);
+    }
+    return relations;
   }
 
   hasCondition(name: string): boolean {

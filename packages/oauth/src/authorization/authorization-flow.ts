@@ -10,6 +10,7 @@ import {
   authorizationResponseUrl,
   validateAuthorizationRequest,
 } from './authorization-request.ts';
+import { pendingRequests } from './pending-requests.ts';
 
 /** What the authorization endpoint does next. */
 export type AuthorizationStep =
@@ -37,7 +38,7 @@ function errorRedirect(context: OAuthContext, error: AuthorizationRedirectError)
 async function savePending(context: OAuthContext, request: AuthorizationRequest): Promise<string> {
   const interactionId = randomToken();
   const now = context.clock();
-  await context.people.interactions.insert({
+  await pendingRequests(context.people).save({
     interaction_id: interactionId,
     request: { ...request },
     created_at: now,
@@ -49,7 +50,7 @@ async function savePending(context: OAuthContext, request: AuthorizationRequest)
 /** The pending request an interaction id names; an unknown or expired one is shown, not redirected. */
 export async function loadPending(context: OAuthContext, interactionId: string | undefined): Promise<Pending> {
   if (!interactionId) throw invalidRequest('the sign-in request is missing');
-  const record = await context.people.interactions.find(interactionId);
+  const record = await pendingRequests(context.people).find(interactionId);
   if (!record || record.expires_at <= context.clock())
     throw invalidRequest('the sign-in request has expired; start again from the application');
   const request = record.request as unknown as AuthorizationRequest;
@@ -66,7 +67,9 @@ function covers(grant: GrantRecord | undefined, scopes: string[]): boolean {
 
 /**
  * Issues the code for a grant. `saving` is the grant's pending write, if any: it and the code's
- * writes are awaited together, so on SQLite they share one grouped commit.
+ * writes are awaited together, so on SQLite they share one grouped commit. The interaction ends
+ * here, once: unless this caller's delete is the one that found it (another tab, a resubmitted
+ * form, another process got there first), the code just stored is never handed out.
  */
 async function issueCode(
   context: OAuthContext,
@@ -98,10 +101,13 @@ async function issueCode(
       expires_at: now + context.policy.authorizationCodeTtl,
       consumed_at: null,
     }),
-    pending.interactionId ? context.people.interactions.delete(pending.interactionId) : undefined,
-  ];
+    pending.interactionId ? pendingRequests(context.people).finish(pending.interactionId) : true,
+  ] as const;
   // allSettled: every write is finished (and none left unhandled) before a failure is reported.
-  for (const outcome of await Promise.allSettled(writes)) if (outcome.status === 'rejected') throw outcome.reason;
+  const outcomes = await Promise.allSettled(writes);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  if (!(outcomes[2] as PromiseFulfilledResult<boolean>).value)
+    throw invalidRequest('the sign-in request has expired; start again from the application');
   return { kind: 'redirect', url: authorizationResponseUrl(context, request.redirect_uri, { code, state: request.state }) };
 }
 
@@ -128,8 +134,10 @@ async function decide(
     }
     return { kind: 'login', interactionId: pending.interactionId, loginHint: request.login_hint };
   }
-  const grant = await context.people.grants.findActive(session.user_id, client.client_id);
   const skipConsent = client.metadata.skip_consent === true;
+  // prompt=consent asks whatever was granted before: no need to read the grant.
+  const mustAsk = !skipConsent && request.prompt.includes('consent');
+  const grant = mustAsk ? undefined : await context.people.grants.findActive(session.user_id, client.client_id);
   if (grant && (skipConsent || (covers(grant, request.scope) && !request.prompt.includes('consent')))) {
     return issueCode(context, pending, session, ...widenGrant(context, grant, request.scope));
   }
@@ -222,7 +230,7 @@ export async function approveConsent(context: OAuthContext, interactionId: strin
 /** The person refused: the client hears `access_denied` (RFC 6749 §4.1.2.1). */
 export async function denyConsent(context: OAuthContext, interactionId: string): Promise<AuthorizationStep> {
   const pending = await loadPending(context, interactionId);
-  await context.people.interactions.delete(interactionId);
+  await pendingRequests(context.people).finish(interactionId);
   return errorRedirect(
     context,
     new AuthorizationRedirectError('access_denied', 'the user denied the request', pending.request.redirect_uri, pending.request.state),

@@ -3,6 +3,8 @@ import * as oauthCore from './0001-oauth-core.ts';
 import * as authz from './0002-authz.ts';
 import * as people from './0004-people.ts';
 import * as partialGrantIndex from './0006-partial-grant-index.ts';
+import * as fgaConditionedTuples from './0007-fga-conditioned-tuples.ts';
+import * as peopleLiveTokenIndexes from './0008-people-live-token-indexes.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002-authz': authz,
   '0004-people': people,
   '0006-partial-grant-index': partialGrantIndex,
+  '0007-fga-conditioned-tuples': fgaConditionedTuples,
+  '0008-people-live-token-indexes': peopleLiveTokenIndexes,
 };
