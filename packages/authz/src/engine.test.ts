@@ -5,6 +5,7 @@ import { FgaError } from './errors.ts';
 import { MemoryTuples } from './memory-tuples.ts';
 import { modelFromDsl } from './model/dsl.ts';
 import { TypeSystem } from './model/typesystem.ts';
+import { grantingTuples } from './test-support.ts';
 import type { TupleKey } from './tuple-key.ts';
 
 const model = (dsl: string) => new TypeSystem({ ...modelFromDsl(dsl), id: 'm1' });
@@ -58,14 +59,11 @@ describe('check', () => {
       tuple: { object: 'document:1', relation: 'viewer', user: 'user:anne' },
     });
     assert.equal(allowed, true);
-    const followed: string[] = [];
-    const walk = (node: typeof explanation) => {
-      if (!node) return;
-      if (node.tuple && node.allowed) followed.push(`${node.tuple.object}#${node.tuple.relation}@${node.tuple.user}`);
-      for (const child of node.children ?? []) walk(child);
-    };
-    walk(explanation);
-    assert.deepEqual(followed, ['document:1#parent@folder:a', 'folder:a#viewer@group:eng#member', 'group:eng#member@user:anne']);
+    assert.deepEqual(grantingTuples(explanation), [
+      'document:1#parent@folder:a',
+      'folder:a#viewer@group:eng#member',
+      'group:eng#member@user:anne',
+    ]);
   });
 
   test('contextual tuples count as stored tuples for one request', async () => {

@@ -108,11 +108,19 @@ export function grantStore(db: Kysely<Database>): GrantStore {
   };
 }
 
+/** A record from a row, field by field: the row may carry other columns (a join's), which stay out. */
 function toRefreshToken(row: RefreshTokensTable): RefreshTokenRecord {
   return {
-    ...row,
-    amr: JSON.parse(row.amr),
+    token_hash: row.token_hash,
+    family_id: row.family_id,
+    grant_id: row.grant_id,
+    client_id: row.client_id,
+    user_id: row.user_id,
+    scope: row.scope,
+    resource: row.resource,
     auth_time: Number(row.auth_time),
+    acr: row.acr,
+    amr: JSON.parse(row.amr),
     issued_at: Number(row.issued_at),
     expires_at: Number(row.expires_at),
     family_expires_at: Number(row.family_expires_at),
@@ -201,24 +209,7 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
       const { rows } = await findWithUser([tokenHash]);
       const row = rows[0] as (RefreshTokensTable & PrefixedUser) | undefined;
       if (!row) return undefined;
-      // Every refresh and revocation reads one: field by field, no per-call key building.
-      const token: RefreshTokenRecord = {
-        token_hash: row.token_hash,
-        family_id: row.family_id,
-        grant_id: row.grant_id,
-        client_id: row.client_id,
-        user_id: row.user_id,
-        scope: row.scope,
-        resource: row.resource,
-        auth_time: Number(row.auth_time),
-        acr: row.acr,
-        amr: JSON.parse(row.amr),
-        issued_at: Number(row.issued_at),
-        expires_at: Number(row.expires_at),
-        family_expires_at: Number(row.family_expires_at),
-        rotated_at: nullableNumber(row.rotated_at),
-        revoked_at: nullableNumber(row.revoked_at),
-      };
+      const token = toRefreshToken(row);
       if (row.user_user_id === null) return { token, user: undefined };
       const user = toUser({
         user_id: row.user_user_id,

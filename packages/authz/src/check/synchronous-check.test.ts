@@ -4,6 +4,7 @@ import { createAuthzEngine } from '../engine.ts';
 import { MemoryTuples } from '../memory-tuples.ts';
 import { modelFromDsl } from '../model/dsl.ts';
 import { TypeSystem } from '../model/typesystem.ts';
+import { grantingTuples } from '../test-support.ts';
 import type { TupleKey } from '../tuple-key.ts';
 import { memoizedReader, type TupleReader } from '../tuple-reader.ts';
 import { cachedCheckResolver } from './cache.ts';
@@ -178,14 +179,7 @@ describe('checks over a synchronous reader', () => {
       tuple: { object: 'document:1', relation: 'viewer', user: 'user:nested' },
     });
     assert.equal(allowed, true);
-    const followed: string[] = [];
-    const walk = (node: typeof explanation) => {
-      if (!node) return;
-      if (node.tuple && node.allowed) followed.push(`${node.tuple.object}#${node.tuple.relation}@${node.tuple.user}`);
-      for (const child of node.children ?? []) walk(child);
-    };
-    walk(explanation);
-    assert.deepEqual(followed, [
+    assert.deepEqual(grantingTuples(explanation), [
       'document:1#parent@folder:l3',
       'folder:l3#parent@folder:l2',
       'folder:l2#viewer@group:outer#member',

@@ -24,6 +24,20 @@ const refreshRow = {
   revoked_at: null,
 };
 
+/** A users row for the account named anne, under `userId`. */
+const anne = (userId: string) => ({
+  user_id: userId,
+  username: 'anne',
+  email: null,
+  name: null,
+  password_hash: null,
+  roles: '[]',
+  groups: '[]',
+  disabled: 0,
+  created_at: 1,
+  updated_at: 1,
+});
+
 test('on SQLite, migration 0008 rebuilds the people key tables without rowids and keeps their rows and indexes', async () => {
   const database = createSqliteDatabase();
   const store = openStore(database.url);
@@ -37,21 +51,7 @@ test('on SQLite, migration 0008 rebuilds the people key tables without rowids an
     const before = await migrator.migrateTo('0007-fga-conditioned-tuples');
     assert.equal(before.error, undefined);
     await store.db.insertInto('refresh_tokens').values(refreshRow).execute();
-    await store.db
-      .insertInto('users')
-      .values({
-        user_id: 'u1',
-        username: 'anne',
-        email: null,
-        name: null,
-        password_hash: null,
-        roles: '[]',
-        groups: '[]',
-        disabled: 0,
-        created_at: 1,
-        updated_at: 1,
-      })
-      .execute();
+    await store.db.insertInto('users').values(anne('u1')).execute();
 
     assert.deepEqual(await store.migrate(), ['0008-people-live-token-indexes']);
 
@@ -68,24 +68,7 @@ test('on SQLite, migration 0008 rebuilds the people key tables without rowids an
 
     assert.deepEqual(await store.people.refreshTokens.find('k1'), { ...refreshRow, amr: ['pwd'] });
     assert.equal((await store.people.users.get('u1'))?.username, 'anne');
-    await assert.rejects(
-      store.db
-        .insertInto('users')
-        .values({
-          user_id: 'u2',
-          username: 'anne',
-          email: null,
-          name: null,
-          password_hash: null,
-          roles: '[]',
-          groups: '[]',
-          disabled: 0,
-          created_at: 1,
-          updated_at: 1,
-        })
-        .execute(),
-      'usernames stay unique',
-    );
+    await assert.rejects(store.db.insertInto('users').values(anne('u2')).execute(), 'usernames stay unique');
   } finally {
     await store.close();
     await database.drop();
