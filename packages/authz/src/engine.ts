@@ -7,12 +7,15 @@ import { reverseExpand } from './list-objects/reverse-expand.ts';
 import { decodeListToken, type Expansion, type ListObjectsPage, listObjectsPage, streamObjects } from './list-objects.ts';
 import { type ListUsersResult, listUsers, type UserFilter } from './list-users.ts';
 import type { TypeSystem } from './model/typesystem.ts';
+import { createReadCache, type ReadCacheOptions } from './read-cache.ts';
 import { assertTupleFormat, parseObject, parseUser, type TupleKey } from './tuple-key.ts';
 import { memoizedReader, type TupleReader, withContextualTuples } from './tuple-reader.ts';
 
 export interface AuthzEngineOptions {
   /** Sub-problem cache in front of the local checker; `false` disables it. */
   cache?: CheckCacheOptions | false;
+  /** Object reads shared across requests of one store revision; `false` disables it. */
+  readCache?: ReadCacheOptions | false;
   /** Objects per ListObjects page (OpenFGA's default is 1000). */
   listObjectsMaxResults?: number;
   /** Time budget of one ListObjects call in ms; past it the page ends with a continuation token. */
@@ -90,6 +93,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
   const local = localChecker();
   const head: CheckResolver = options.cache === false ? local : cachedCheckResolver(local, options.cache ?? {});
   const now = options.now ?? Date.now;
+  const reads = options.readCache === false ? undefined : createReadCache({ now, ...options.readCache });
   const listObjectsMax = options.listObjectsMaxResults ?? 1000;
   const listObjectsDeadline = options.listObjectsDeadlineMs ?? 3000;
 
@@ -118,7 +122,9 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
       assertTupleFormat(tuple, 'invalid_tuple');
       scope.typesystem.assertValidTuple(tuple, 'invalid_tuple');
     }
-    return memoizedReader(withContextualTuples(scope.reader, contextual ?? []));
+    // Shared reads sit under the request's contextual tuples, which belong to that request alone.
+    const stored = reads && scope.cacheKey !== undefined ? reads.over(scope.reader, scope.cacheKey) : scope.reader;
+    return memoizedReader(withContextualTuples(stored, contextual ?? []));
   }
 
   async function resolve(scope: ReadScope, query: RelationshipQuery, explain: boolean): Promise<CheckResult> {
@@ -127,7 +133,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
     const context = resolutionContext(scope, query, explain, reader);
     const { object, relation, user } = query.tuple;
     const key = `${object}#${relation}@${user}`;
-    return context.dispatch({ object, relation, user, depth: 0, visited: new Set([key]) });
+    return context.dispatch({ object, relation, user, key, depth: 0, visited: new Set([key]) });
   }
 
   /** Validates a ListObjects request; its reverse expansion and the check that confirms candidates. */
@@ -152,7 +158,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
         }),
       confirm: async (object) => {
         const key = `${object}#${input.relation}@${input.user}`;
-        return context.dispatch({ object, relation: input.relation, user: input.user, depth: 0, visited: new Set([key]) });
+        return context.dispatch({ object, relation: input.relation, user: input.user, key, depth: 0, visited: new Set([key]) });
       },
     };
   }

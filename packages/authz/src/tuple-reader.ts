@@ -72,24 +72,31 @@ function group(tuples: readonly TupleKey[], key: (tuple: TupleKey) => string): M
  * (Reverse expansion visits each user once, so its reads pass through.)
  */
 export function memoizedReader(reader: TupleReader): TupleReader {
-  const reads = new Map<string, MaybePromise<TupleKey[]>>();
-  const remember = (key: string, read: MaybePromise<TupleKey[]>) => {
-    reads.set(key, read);
-    if (read instanceof Promise)
+  // By object, then relation: no `object#relation` string to build and hash on every read.
+  const reads = new Map<string, Map<string, MaybePromise<TupleKey[]>>>();
+  const remember = (object: string, relation: string, read: MaybePromise<TupleKey[]>) => {
+    let relations = reads.get(object);
+    if (!relations) {
+      relations = new Map();
+      reads.set(object, relations);
+    }
+    relations.set(relation, read);
+    if (read instanceof Promise) {
+      const byRelation = relations;
       read.catch(() => {
-        if (reads.get(key) === read) reads.delete(key);
+        if (byRelation.get(relation) === read) byRelation.delete(relation);
       });
+    }
     return read;
   };
-  const readByObject = (object: string, relation: string) => {
-    const key = `${object}#${relation}`;
-    return reads.get(key) ?? remember(key, reader.readByObject(object, relation));
-  };
+  const readByObject = (object: string, relation: string) =>
+    reads.get(object)?.get(relation) ?? remember(object, relation, reader.readByObject(object, relation));
   const readRelations = reader.readByObjectRelations?.bind(reader);
   return {
     readByObject,
     readByObjectRelations(object, relations, wholeObject) {
-      const missing = relations.filter((relation) => !reads.has(`${object}#${relation}`));
+      const known = reads.get(object);
+      const missing = known ? relations.filter((relation) => !known.has(relation)) : relations;
       if (missing.length > 1 && readRelations) {
         const byRelation = (tuples: TupleKey[]) => {
           const split = new Map<string, TupleKey[]>(missing.map((relation) => [relation, []]));
@@ -102,12 +109,13 @@ export function memoizedReader(reader: TupleReader): TupleReader {
           const split = read.then(byRelation);
           for (const relation of missing)
             remember(
-              `${object}#${relation}`,
+              object,
+              relation,
               split.then((s) => s.get(relation) ?? []),
             );
         } else {
           const split = byRelation(read);
-          for (const relation of missing) remember(`${object}#${relation}`, split.get(relation) ?? []);
+          for (const relation of missing) remember(object, relation, split.get(relation) ?? []);
         }
       }
       const parts = relations.map((relation) => readByObject(object, relation));

@@ -60,7 +60,7 @@ export function dispatchSub(parent: CheckRequest, object: string, relation: stri
     );
   const visited = new Set(parent.visited);
   visited.add(key);
-  return context.dispatch({ object, relation, user: parent.user, depth: parent.depth + 1, visited });
+  return context.dispatch({ object, relation, user: parent.user, key, depth: parent.depth + 1, visited });
 }
 
 const ignore = () => {};
@@ -135,15 +135,20 @@ function direct(request: CheckRequest, context: ResolutionContext): MaybePromise
 function directFrom(request: CheckRequest, read: TupleKey[], context: ResolutionContext): MaybePromise<CheckResult> {
   const { object, relation, user } = request;
   const node = `${object}#${relation}`;
-  const tuples = read.filter((t) => context.typesystem.isValidTuple(t));
+  // Tuples that no longer fit the model are skipped; only those that could matter are looked at
+  // (a row naming another plain user never does), which spares most rows the check.
+  const ts = context.typesystem;
   // The common answer, without building branches: an unconditional tuple naming the user grants
   // the union whatever the other branches would say (a granting branch beats errors and cycles).
-  if (!context.explain && tuples.some((t) => t.user === user && !t.condition?.name)) return { allowed: true };
-  const target = parseUser(user);
+  if (!context.explain) for (const t of read) if (t.user === user && !t.condition?.name && ts.isValidTuple(t)) return { allowed: true };
+  // `user:*` tuples match a plain user of that type (the user was validated before dispatch).
+  const wildcard = user.includes('#') ? undefined : `${user.slice(0, user.indexOf(':'))}:*`;
   const branches: Array<() => MaybePromise<CheckResult>> = [];
-  for (const tuple of tuples) {
+  for (const tuple of read) {
     const tupleUser = tuple.user;
-    const isWildcardMatch = target && !target.relation && tupleUser.endsWith(':*') && tupleUser === `${target.type}:*`;
+    const isWildcardMatch = wildcard !== undefined && tupleUser === wildcard;
+    const isUserset = !isWildcardMatch && tupleUser !== user && tupleUser.includes('#');
+    if (!(tupleUser === user || isWildcardMatch || isUserset) || !ts.isValidTuple(tuple)) continue;
     if (tupleUser === user || isWildcardMatch) {
       branches.push(() => {
         const met = conditionMet(tuple, context);
@@ -159,7 +164,6 @@ function directFrom(request: CheckRequest, read: TupleKey[], context: Resolution
       continue;
     }
     const hash = tupleUser.indexOf('#');
-    if (hash === -1) continue;
     branches.push(() => {
       if (!conditionMet(tuple, context))
         return {
@@ -200,9 +204,9 @@ function tupleToUsersetFrom(
   const tupleset = ttu.tupleset.relation;
   const computed = ttu.computedUserset.relation;
   const node = `${object}#${tupleset}`;
-  const tuples = read.filter((t) => context.typesystem.isValidTuple(t));
   const branches: Array<() => MaybePromise<CheckResult>> = [];
-  for (const tuple of tuples) {
+  for (const tuple of read) {
+    if (!context.typesystem.isValidTuple(tuple)) continue;
     const parent = parseUser(tuple.user);
     if (!parent || parent.relation || parent.wildcard) continue;
     // The computed relation may exist on only some of the tupleset's types.

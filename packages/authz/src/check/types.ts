@@ -12,6 +12,8 @@ export interface CheckRequest {
   readonly user: string;
   /** Dispatches taken to reach this problem. */
   readonly depth: number;
+  /** `object#relation@user`, when the dispatcher has built it already (the cache's key). */
+  readonly key?: string;
   /** `object#relation@user` keys on the path here, for cycle detection. */
   readonly visited: ReadonlySet<string>;
 }
