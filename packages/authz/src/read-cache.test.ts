@@ -62,7 +62,7 @@ const tree = (): TupleKey[] => [
 describe('shared read cache', () => {
   test('checks of different users at one revision read the shared parent folders once', async () => {
     const { reader, reads } = countingReader(tree());
-    const engine = createAuthzEngine();
+    const engine = createAuthzEngine({ readCache: { admissionWindow: 0 } });
     // `null`: no cache key, as a HIGHER_CONSISTENCY read sends.
     const check = (object: string, user: string, cacheKey: string | null = 's@1') =>
       engine.check({ typesystem: folders, reader, cacheKey: cacheKey ?? undefined, tuple: { object, relation: 'viewer', user } });
@@ -142,7 +142,7 @@ describe('shared read cache', () => {
 
   test('a synchronous reader stays synchronous, hits included', () => {
     const { reader, reads } = countingReader(tree(), { sync: true });
-    const cached = createReadCache().over(reader, 's@1');
+    const cached = createReadCache({ admissionWindow: 0 }).over(reader, 's@1');
     const first = cached.readByObject('document:1', 'parent');
     assert.ok(Array.isArray(first));
     const second = cached.readByObject('document:1', 'parent');
@@ -153,7 +153,7 @@ describe('shared read cache', () => {
   test('reads expire after the TTL, and reads larger than the per-read limit are not kept', async () => {
     let clock = 0;
     const { reader, reads } = countingReader(tree());
-    const cache = createReadCache({ ttlMs: 100, maxTuplesPerRead: 1, now: () => clock });
+    const cache = createReadCache({ ttlMs: 100, maxTuplesPerRead: 1, admissionWindow: 0, now: () => clock });
     const cached = cache.over(reader, 's@1');
     await cached.readByObject('folder:team', 'parent');
     await cached.readByObject('folder:team', 'parent');
@@ -169,7 +169,7 @@ describe('shared read cache', () => {
   test('the budget keeps the newest reads and drops the oldest generation', async () => {
     const { reader, reads } = countingReader(tree());
     // Room for two generations of two weight units: each read of one tuple weighs two.
-    const cached = createReadCache({ maxTuples: 4 }).over(reader, 's@1');
+    const cached = createReadCache({ maxTuples: 4, admissionWindow: 0 }).over(reader, 's@1');
     await cached.readByObject('document:1', 'parent');
     await cached.readByObject('document:2', 'parent');
     await cached.readByObject('folder:team', 'parent');
@@ -177,5 +177,19 @@ describe('shared read cache', () => {
     assert.equal(reads.length, 3, 'the newest read is kept');
     await cached.readByObject('document:1', 'parent');
     assert.equal(reads.length, 4, 'the oldest generation was dropped');
+  });
+
+  test('an object read once is not kept; read again while remembered, it is', async () => {
+    const { reader, reads } = countingReader(tree());
+    const cached = createReadCache({ admissionWindow: 4 }).over(reader, 's@1');
+    await cached.readByObject('folder:root', 'viewer');
+    await cached.readByObject('folder:root', 'viewer');
+    assert.equal(reads.length, 2, 'the first read only remembered the object');
+    await cached.readByObject('folder:root', 'viewer');
+    assert.equal(reads.length, 2, 'the second read was kept');
+    // Objects read once each push the remembered ones out of the window.
+    for (const object of ['document:1', 'document:2', 'folder:team', 'folder:a', 'folder:b']) await cached.readByObject(object, 'parent');
+    await cached.readByObject('document:1', 'parent');
+    assert.equal(reads.length, 8, 'document:1 was forgotten before its second read');
   });
 });

@@ -8,6 +8,11 @@ export interface ReadCacheOptions {
   ttlMs?: number;
   /** Reads returning more tuples than this are not kept (they would push out many small ones). */
   maxTuplesPerRead?: number;
+  /**
+   * Objects remembered as read once (about): an object's rows are kept only when it is read
+   * again while still remembered. 0 keeps every read.
+   */
+  admissionWindow?: number;
   /** Injected clock. */
   now?: () => number;
 }
@@ -36,6 +41,10 @@ export interface ReadCache {
  * (`folder:root#viewer`, `group:eng#member`) are read once per revision instead of once per
  * check. Concurrent misses of one key share the read in flight. Entries live in two generations,
  * weighted by their tuples, like the check cache's.
+ *
+ * An object's rows are kept from its second read on (a "doorkeeper", as in TinyLFU): a stream of
+ * objects checked once each (every document of a listing) would otherwise push out the few
+ * parents and groups that nearly every check reads again.
  */
 export function createReadCache(options: ReadCacheOptions = {}): ReadCache {
   const generationWeight = Math.max(1, Math.floor((options.maxTuples ?? 100_000) / 2));
@@ -47,6 +56,19 @@ export function createReadCache(options: ReadCacheOptions = {}): ReadCache {
   let young = new Map<string, Entry>();
   let old = new Map<string, Entry>();
   let youngWeight = 0;
+  const window = Math.floor((options.admissionWindow ?? 20_000) / 2);
+  let seen = new Set<string>();
+  let seenBefore = new Set<string>();
+  /** Whether `object` was read recently enough to keep its rows now; remembers it otherwise. */
+  const admit = (object: string): boolean => {
+    if (window === 0 || seen.has(object) || seenBefore.has(object)) return true;
+    if (seen.size >= window) {
+      seenBefore = seen;
+      seen = new Set();
+    }
+    seen.add(object);
+    return false;
+  };
   const inFlight = new Map<string, Promise<TupleKey[]>>();
 
   const find = (generation: Map<string, Entry>, object: string, scope: string): Entry | undefined => {
@@ -63,7 +85,7 @@ export function createReadCache(options: ReadCacheOptions = {}): ReadCache {
   };
   /** Keeps `rows` of each relation read (none for a relation means it has no tuples). */
   const store = (object: string, scope: string, relations: readonly string[], tuples: TupleKey[]) => {
-    if (tuples.length > maxPerRead) return;
+    if (tuples.length > maxPerRead || !admit(object)) return;
     if (youngWeight >= generationWeight) {
       old = young;
       young = new Map();
