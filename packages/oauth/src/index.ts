@@ -23,6 +23,7 @@ export { type EndpointUrls, endpointUrls, type OAuthContext } from './context.ts
 export { serverMetadata } from './discovery.ts';
 export * from './errors.ts';
 export type { FormBody } from './form.ts';
+export { codeReplayWindowSeconds, type SweepResult, sweepExpired } from './housekeeping.ts';
 export { type IntrospectionResult, introspectionEndpoint, introspectionJson, introspectionJwtMediaType } from './introspection-endpoint.ts';
 export { isSigningAlgorithm, type SigningAlgorithm, signingAlgorithms } from './keys/algorithms.ts';
 export { KeyEncryption } from './keys/key-encryption.ts';

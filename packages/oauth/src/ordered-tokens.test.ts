@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isCompactJwt } from './jwt.ts';
-import { newOrderedToken, storedTokenKey } from './ordered-tokens.ts';
+import { newOrderedToken, orderedKeyBound, storedTokenKey } from './ordered-tokens.ts';
 import { sha256 } from './secrets.ts';
 
 test('new stored tokens carry 256 random bits behind an ascending, non-secret prefix', () => {
@@ -31,4 +31,12 @@ test('a stored token is never taken for a JWT', () => {
   assert.equal(isCompactJwt('q0vPzQ3v1y7m3HbQW9j2c8xYk4Rt6uLs5aBn7dEf9gA'), false);
   assert.equal(isCompactJwt('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'), true);
   assert.equal(isCompactJwt('a.b.c.d'), false);
+});
+
+test('keys of tokens issued before a bound sort below it; those issued at or after it do not', () => {
+  const now = Date.now();
+  const key = storedTokenKey(newOrderedToken());
+  assert.ok(key < orderedKeyBound(now + 1000), 'issued before the bound');
+  assert.ok(key >= orderedKeyBound(now - 1000), 'issued after the bound');
+  assert.ok(key >= orderedKeyBound(now - 1), 'issued at or after the bound');
 });

@@ -21,3 +21,12 @@ export function storedTokenKey(token: string): string {
   const dot = token.indexOf('.');
   return dot > 0 && dot <= 12 ? `${token.slice(0, dot + 1)}${sha256(token)}` : sha256(token);
 }
+
+/**
+ * The smallest stored key of a token issued at `wallMs` (epoch milliseconds) or later: keys below
+ * it belong to tokens issued before, or to tokens from before the ordering prefix existed.
+ * Housekeeping deletes expired rows below such a bound, reading only the key index's oldest range.
+ */
+export function orderedKeyBound(wallMs: number): string {
+  return `${Math.max(0, Math.floor(wallMs)).toString(36)}.`;
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sweepExpired } from '@portcullis/oauth';
 import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
@@ -205,5 +206,45 @@ describe('a public client with oauth4webapi', () => {
       (error: oauth.ResponseBodyError) => error.error === 'invalid_grant',
     );
     assert.equal(await introspect(tokens.access_token), false, 'the access token issued under the family is revoked too');
+  });
+});
+
+describe('housekeeping', () => {
+  test('a sweep keeps a live sign-in working, and deletes its session, code and tokens once all have expired', async () => {
+    const browser = new TestBrowser(server.issuer);
+    const { as, spa, auth, options, tokens } = await spaSignIn(browser, 'openid offline_access reports:read', people.anne);
+    const { context, store } = server.runtime;
+    const count = async (table: 'sessions' | 'authorization_codes' | 'refresh_tokens' | 'access_tokens') =>
+      Number(
+        (
+          await store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    for (const table of ['sessions', 'authorization_codes', 'refresh_tokens', 'access_tokens'] as const)
+      assert.ok((await count(table)) > 0, table);
+
+    await sweepExpired(context);
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      spa,
+      await oauth.refreshTokenGrantRequest(as, spa, auth, tokens.refresh_token as string, options),
+    );
+    assert.ok(refreshed.refresh_token, 'a sweep now leaves the sign-in working');
+    assert.match((await browser.follow(`${server.issuer}/account`)).html, /Orders SPA/, 'and the session');
+
+    // A year on, by both clocks: everything this file's sign-ins made has expired.
+    const later = 366 * 86_400;
+    const deleted = await sweepExpired({ ...context, clock: () => context.clock() + later }, Date.now() + later * 1000);
+    assert.ok(deleted.sessions > 0 && deleted.refreshTokens > 0 && deleted.authorizationCodes > 0 && deleted.accessTokens > 0);
+    for (const table of ['sessions', 'authorization_codes', 'refresh_tokens', 'access_tokens'] as const)
+      assert.equal(await count(table), 0, table);
+    const afterSweep = await oauth.refreshTokenGrantRequest(as, spa, auth, refreshed.refresh_token as string, options);
+    await assert.rejects(
+      oauth.processRefreshTokenResponse(as, spa, afterSweep),
+      (error: oauth.ResponseBodyError) => error.error === 'invalid_grant',
+    );
   });
 });

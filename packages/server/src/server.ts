@@ -1,3 +1,4 @@
+import { sweepExpired } from '@portcullis/oauth';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { applyConfig } from './admin/apply-config.ts';
 import { buildApp } from './app.ts';
@@ -36,10 +37,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       runtime.context.keys.refresh().catch((error: unknown) => app?.log.error({ err: error }, 'key refresh failed'));
     }, config.keys.poll_interval * 1000);
     pollKeys.unref();
+    // Housekeeping: what has expired is deleted once a minute (each process sweeps; the deletes
+    // are idempotent, so processes sharing a database only repeat each other's empty work).
     const sweep = setInterval(() => {
-      runtime.store.accessTokens
-        .deleteExpired(runtime.context.clock())
-        .catch((error: unknown) => app?.log.error({ err: error }, 'token sweep failed'));
+      sweepExpired(runtime.context).then(
+        (deleted) => app?.log.debug({ deleted }, 'expired rows deleted'),
+        (error: unknown) => app?.log.error({ err: error }, 'housekeeping sweep failed'),
+      );
     }, 60_000);
     sweep.unref();
     const address = await app.listen({ host: config.host, port: config.port });

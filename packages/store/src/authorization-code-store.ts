@@ -31,6 +31,14 @@ export function interactionStore(db: Kysely<Database>): InteractionStore {
     async delete(interactionId) {
       return (await remove([interactionId])).affected > 0;
     },
+    async deleteExpired(now, keyBelow) {
+      const result = await db
+        .deleteFrom('interactions')
+        .where('interaction_id', '<', keyBelow)
+        .where('expires_at', '<', now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 
@@ -88,6 +96,14 @@ export function authorizationCodeStore(db: Kysely<Database>): AuthorizationCodeS
       if (consumed) return { outcome: 'consumed', record: toCode(consumed) };
       const row = (await find([codeHash])).rows[0];
       return row && { outcome: 'replayed', record: toCode(row) };
+    },
+    async deleteExpired(now, keyBelow) {
+      const result = await db
+        .deleteFrom('authorization_codes')
+        .where('code_hash', '<', keyBelow)
+        .where('expires_at', '<', now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }

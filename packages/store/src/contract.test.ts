@@ -164,6 +164,18 @@ describeOnEachDatabase('storage contract', (store) => {
     assert.ok(await store.accessTokens.find('grouped-2'));
   });
 
+  test('housekeeping deletes expired replay markers and keeps live ones', async () => {
+    assert.equal(await store.replay.claim('sweep:old', 10, 0), true);
+    assert.equal(await store.replay.claim('sweep:live', 90, 0), true);
+    assert.ok((await store.replay.deleteExpired(50)) >= 1);
+    const left = await store.db.selectFrom('replay_guard').select('key').where('key', 'like', 'sweep:%').execute();
+    assert.deepEqual(
+      left.map((r) => r.key),
+      ['sweep:live'],
+    );
+    assert.equal(await store.replay.claim('sweep:live', 200, 50), false, 'a live marker still guards');
+  });
+
   test('a failed transaction changes nothing', async () => {
     await assert.rejects(
       store.db.transaction().execute(async (trx) => {

@@ -178,4 +178,34 @@ describeOnEachDatabase('people storage contract', (store) => {
     assert.deepEqual(await store.people.grants.get('g7'), { ...first, scope: 'openid email', updated_at: 60, last_used_at: 55 });
     assert.equal((await store.people.grants.findActive('u1', 'web'))?.scope, 'openid email');
   });
+
+  test('housekeeping deletes expired rows below the key bound and keeps live ones and newer keys', async () => {
+    // Keys `sweep-1` (expired), `sweep-2` (live at 50) below the bound `sweep-5`; `sweep-9` (expired) above it.
+    const rows = [
+      ['sweep-1', 10],
+      ['sweep-2', 90],
+      ['sweep-9', 10],
+    ] as const;
+    for (const [key, expires_at] of rows) {
+      await store.people.sessions.insert({ ...authentication, session_hash: key, user_id: 'u1', created_at: 1, expires_at });
+      await store.people.interactions.insert({ interaction_id: key, request: {}, created_at: 1, expires_at });
+      await store.people.codes.insert({ ...code(key), expires_at });
+      await store.people.refreshTokens.insert({ ...refresh(key, `family-${key}`), expires_at });
+    }
+    assert.equal(await store.people.sessions.deleteExpired(50, 'sweep-5'), 1);
+    assert.equal(await store.people.interactions.deleteExpired(50, 'sweep-5'), 1);
+    assert.equal(await store.people.codes.deleteExpired(50, 'sweep-5'), 1);
+    assert.equal(await store.people.refreshTokens.deleteExpired(50, 'sweep-5'), 1);
+    assert.equal(await store.people.sessions.find('sweep-1'), undefined);
+    assert.equal(await store.people.interactions.find('sweep-1'), undefined);
+    assert.equal(await store.people.codes.consume('sweep-1', 50), undefined);
+    assert.equal(await store.people.refreshTokens.find('sweep-1'), undefined);
+    for (const key of ['sweep-2', 'sweep-9']) {
+      assert.ok(await store.people.sessions.find(key), key);
+      assert.ok(await store.people.interactions.find(key), key);
+      assert.ok(await store.people.refreshTokens.find(key), key);
+      assert.equal((await store.people.codes.consume(key, 50))?.outcome, 'consumed', key);
+    }
+    assert.equal(await store.people.sessions.deleteExpired(50, 'sweep-5'), 0, 'a second sweep finds nothing');
+  });
 });

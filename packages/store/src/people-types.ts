@@ -95,6 +95,12 @@ export interface SessionStore {
   find(sessionHash: string): Promise<SessionRecord | undefined>;
   delete(sessionHash: string): Promise<void>;
   deleteForUser(userId: string): Promise<number>;
+  /**
+   * Housekeeping: deletes the rows whose key sorts below `keyBelow` and that expired before
+   * `now`, and answers how many. Keys made by the ordered-token scheme ascend with their issue
+   * time, so the bound confines the delete to the key index's oldest range (no expiry index).
+   */
+  deleteExpired(now: number, keyBelow: string): Promise<number>;
 }
 
 export interface InteractionStore {
@@ -102,6 +108,12 @@ export interface InteractionStore {
   find(interactionId: string): Promise<InteractionRecord | undefined>;
   /** Removes it; true for exactly one of concurrent callers (the one whose delete found it). */
   delete(interactionId: string): Promise<boolean>;
+  /**
+   * Housekeeping: deletes the rows whose key sorts below `keyBelow` and that expired before
+   * `now`, and answers how many. Keys made by the ordered-token scheme ascend with their issue
+   * time, so the bound confines the delete to the key index's oldest range (no expiry index).
+   */
+  deleteExpired(now: number, keyBelow: string): Promise<number>;
 }
 
 export interface AuthorizationCodeStore {
@@ -111,6 +123,12 @@ export interface AuthorizationCodeStore {
    * later callers get `replayed` with the record (so its tokens can be revoked), or nothing.
    */
   consume(codeHash: string, at: number): Promise<{ outcome: 'consumed' | 'replayed'; record: AuthorizationCodeRecord } | undefined>;
+  /**
+   * Housekeeping: deletes the rows whose key sorts below `keyBelow` and that expired before
+   * `now`, and answers how many. Keys made by the ordered-token scheme ascend with their issue
+   * time, so the bound confines the delete to the key index's oldest range (no expiry index).
+   */
+  deleteExpired(now: number, keyBelow: string): Promise<number>;
 }
 
 export interface GrantStore {
@@ -142,6 +160,12 @@ export interface RefreshTokenStore {
   revokeFamily(familyId: string, at: number): Promise<number>;
   /** Revokes the live tokens of every family of the grant, as revokeFamily does. */
   revokeGrant(grantId: string, at: number): Promise<number>;
+  /**
+   * Housekeeping: deletes the rows whose key sorts below `keyBelow` and that expired before
+   * `now`, and answers how many. Keys made by the ordered-token scheme ascend with their issue
+   * time, so the bound confines the delete to the key index's oldest range (no expiry index).
+   */
+  deleteExpired(now: number, keyBelow: string): Promise<number>;
 }
 
 export interface PeopleStores {

@@ -240,5 +240,13 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
       ).executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+    async deleteExpired(now, keyBelow) {
+      const result = await db
+        .deleteFrom('refresh_tokens')
+        .where('token_hash', '<', keyBelow)
+        .where('expires_at', '<', now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -22,5 +22,9 @@ export function replayStore(db: Kysely<Database>): ReplayStore {
     async claim(key, expiresAt, now) {
       return (await claim([key, expiresAt, now])).affected > 0;
     },
+    async deleteExpired(now) {
+      const result = await db.deleteFrom('replay_guard').where('expires_at', '<', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -80,6 +80,8 @@ export interface AccessTokenStore {
 /** Single-use markers (assertion `jti`s): a claim succeeds once per key until it expires. */
 export interface ReplayStore {
   claim(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Housekeeping: deletes the markers that expired before `now` (an expired one guards nothing). */
+  deleteExpired(now: number): Promise<number>;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

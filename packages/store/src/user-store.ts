@@ -92,5 +92,9 @@ export function sessionStore(db: Kysely<Database>): SessionStore {
       const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+    async deleteExpired(now, keyBelow) {
+      const result = await db.deleteFrom('sessions').where('session_hash', '<', keyBelow).where('expires_at', '<', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

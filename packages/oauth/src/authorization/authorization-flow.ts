@@ -3,7 +3,8 @@ import type { Client } from '../clients.ts';
 import type { OAuthContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import type { FormBody } from '../form.ts';
-import { randomToken, sha256 } from '../secrets.ts';
+import { newOrderedToken, storedTokenKey } from '../ordered-tokens.ts';
+import { randomToken } from '../secrets.ts';
 import {
   AuthorizationRedirectError,
   type AuthorizationRequest,
@@ -36,7 +37,8 @@ function errorRedirect(context: OAuthContext, error: AuthorizationRedirectError)
 }
 
 async function savePending(context: OAuthContext, request: AuthorizationRequest): Promise<string> {
-  const interactionId = randomToken();
+  // Ordered like stored tokens (see ordered-tokens.ts), so abandoned ones are found by key range.
+  const interactionId = newOrderedToken();
   const now = context.clock();
   await pendingRequests(context.people).save({
     interaction_id: interactionId,
@@ -79,12 +81,12 @@ async function issueCode(
   saving?: Promise<void>,
 ): Promise<AuthorizationStep> {
   const { request } = pending;
-  const code = randomToken();
+  const code = newOrderedToken();
   const now = context.clock();
   const writes = [
     saving,
     context.people.codes.insert({
-      code_hash: sha256(code),
+      code_hash: storedTokenKey(code),
       client_id: request.client_id,
       user_id: session.user_id,
       grant_id: grant.grant_id,

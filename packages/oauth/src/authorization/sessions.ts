@@ -1,6 +1,6 @@
 import type { SessionRecord, UserRecord } from '@portcullis/store';
 import type { OAuthContext } from '../context.ts';
-import { randomToken, sha256 } from '../secrets.ts';
+import { newOrderedToken, storedTokenKey } from '../ordered-tokens.ts';
 
 /** The acr of a password sign-in; stronger methods (MFA, passkeys) will add their own. */
 export const passwordAcr = 'urn:portcullis:loa:1';
@@ -12,9 +12,11 @@ export async function createSession(
   method: { acr: string; amr: string[] },
 ): Promise<{ cookie: string; session: SessionRecord }> {
   const now = context.clock();
-  const cookie = randomToken();
+  // Ordered like stored tokens: its key lands on the index's right edge, and housekeeping finds
+  // old sessions by key range.
+  const cookie = newOrderedToken();
   const session: SessionRecord = {
-    session_hash: sha256(cookie),
+    session_hash: storedTokenKey(cookie),
     user_id: user.user_id,
     auth_time: now,
     acr: method.acr,
@@ -29,10 +31,10 @@ export async function createSession(
 /** The live session a cookie names, if any. */
 export async function findSession(context: OAuthContext, cookie: string | undefined): Promise<SessionRecord | undefined> {
   if (!cookie) return undefined;
-  const session = await context.people.sessions.find(sha256(cookie));
+  const session = await context.people.sessions.find(storedTokenKey(cookie));
   return session && session.expires_at > context.clock() ? session : undefined;
 }
 
 export async function endSession(context: OAuthContext, cookie: string | undefined): Promise<void> {
-  if (cookie) await context.people.sessions.delete(sha256(cookie));
+  if (cookie) await context.people.sessions.delete(storedTokenKey(cookie));
 }

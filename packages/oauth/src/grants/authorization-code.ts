@@ -4,7 +4,7 @@ import type { Client } from '../clients.ts';
 import type { OAuthContext } from '../context.ts';
 import { invalidGrant, unauthorizedClient } from '../errors.ts';
 import { type FormBody, param, requiredParam } from '../form.ts';
-import { sha256 } from '../secrets.ts';
+import { storedTokenKey } from '../ordered-tokens.ts';
 import { issueUserTokens, revokeFamily } from '../user-tokens.ts';
 
 /**
@@ -17,7 +17,7 @@ export async function authorizationCodeGrant(context: OAuthContext, client: Clie
   const redirectUri = param(body, 'redirect_uri');
   const verifier = param(body, 'code_verifier');
   const now = context.clock();
-  const result = await context.people.codes.consume(sha256(code), now);
+  const result = await context.people.codes.consume(storedTokenKey(code), now);
   if (!result) throw invalidGrant('authorization code is invalid');
   const { record } = result;
   if (result.outcome === 'replayed') {

@@ -53,7 +53,9 @@ test('on SQLite, migration 0008 rebuilds the people key tables without rowids an
     await store.db.insertInto('refresh_tokens').values(refreshRow).execute();
     await store.db.insertInto('users').values(anne('u1')).execute();
 
-    assert.deepEqual(await store.migrate(), ['0008-people-live-token-indexes']);
+    // 0008 and every later migration run, in order.
+    const names = Object.keys(migrations);
+    assert.deepEqual(await store.migrate(), names.slice(names.indexOf('0008-people-live-token-indexes')));
 
     const tables = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'table'`.execute(store.db);
     for (const name of ['refresh_tokens', 'sessions', 'authorization_codes', 'users']) {

@@ -5,6 +5,7 @@ import * as people from './0004-people.ts';
 import * as partialGrantIndex from './0006-partial-grant-index.ts';
 import * as fgaConditionedTuples from './0007-fga-conditioned-tuples.ts';
 import * as peopleLiveTokenIndexes from './0008-people-live-token-indexes.ts';
+import * as replayGuardExpiry from './0009-replay-guard-expiry.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0006-partial-grant-index': partialGrantIndex,
   '0007-fga-conditioned-tuples': fgaConditionedTuples,
   '0008-people-live-token-indexes': peopleLiveTokenIndexes,
+  '0009-replay-guard-expiry': replayGuardExpiry,
 };
