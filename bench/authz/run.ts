@@ -252,20 +252,11 @@ function table(databases: DatabaseResult[], casbin: CasbinResult | undefined, ch
       const m = d.http[name];
       rows.push([`HTTP ${d.database}`, caseLabels[name], f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
     }
-    rows.push([
-      `HTTP ${d.database}`,
-      'one repeated check (check cache)',
-      f(d.httpCached.p50, 0),
-      f(d.httpCached.p99, 0),
-      f(d.httpCached.requestsPerSecond, 0),
-    ]);
-    rows.push([
-      `HTTP ${d.database}`,
-      'bare Fastify route',
-      f(d.bareFastify.p50, 0),
-      f(d.bareFastify.p99, 0),
-      f(d.bareFastify.requestsPerSecond, 0),
-    ]);
+    for (const [label, m] of [
+      ['one repeated check (check cache)', d.httpCached],
+      ['bare Fastify route', d.bareFastify],
+    ] as const)
+      rows.push([`HTTP ${d.database}`, label, f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
     for (const which of ['typical', 'wide'] as const) {
       const l = d.inProcess.listObjects[which];
       rows.push([

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteExpiredBelow } from './expired-rows.ts';
 import type { AuthorizationCodesTable, InteractionsTable } from './people-schema.ts';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore, InteractionRecord, InteractionStore } from './people-types.ts';
 import { preparedQuery } from './prepared-query.ts';
@@ -31,14 +32,7 @@ export function interactionStore(db: Kysely<Database>): InteractionStore {
     async delete(interactionId) {
       return (await remove([interactionId])).affected > 0;
     },
-    async deleteExpired(now, keyBelow) {
-      const result = await db
-        .deleteFrom('interactions')
-        .where('interaction_id', '<', keyBelow)
-        .where('expires_at', '<', now)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    deleteExpired: (now, keyBelow) => deleteExpiredBelow(db as never, 'interactions', now, keyBelow),
   };
 }
 
@@ -97,13 +91,6 @@ export function authorizationCodeStore(db: Kysely<Database>): AuthorizationCodeS
       const row = (await find([codeHash])).rows[0];
       return row && { outcome: 'replayed', record: toCode(row) };
     },
-    async deleteExpired(now, keyBelow) {
-      const result = await db
-        .deleteFrom('authorization_codes')
-        .where('code_hash', '<', keyBelow)
-        .where('expires_at', '<', now)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    deleteExpired: (now, keyBelow) => deleteExpiredBelow(db as never, 'authorization_codes', now, keyBelow),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteExpiredBelow } from './expired-rows.ts';
 import type { GrantsTable, RefreshTokensTable, UsersTable } from './people-schema.ts';
 import type { GrantRecord, GrantStore, RefreshTokenRecord, RefreshTokenStore } from './people-types.ts';
 import { preparedQuery } from './prepared-query.ts';
@@ -240,13 +241,6 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
       ).executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-    async deleteExpired(now, keyBelow) {
-      const result = await db
-        .deleteFrom('refresh_tokens')
-        .where('token_hash', '<', keyBelow)
-        .where('expires_at', '<', now)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    deleteExpired: (now, keyBelow) => deleteExpiredBelow(db as never, 'refresh_tokens', now, keyBelow),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteExpiredBelow } from './expired-rows.ts';
 import type { SessionsTable, UsersTable } from './people-schema.ts';
 import type { SessionRecord, SessionStore, UserRecord, UserStore } from './people-types.ts';
 import { preparedQuery } from './prepared-query.ts';
@@ -92,9 +93,6 @@ export function sessionStore(db: Kysely<Database>): SessionStore {
       const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-    async deleteExpired(now, keyBelow) {
-      const result = await db.deleteFrom('sessions').where('session_hash', '<', keyBelow).where('expires_at', '<', now).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    deleteExpired: (now, keyBelow) => deleteExpiredBelow(db as never, 'sessions', now, keyBelow),
   };
 }
