@@ -9,8 +9,8 @@ export interface ReadCacheOptions {
   /** Reads returning more tuples than this are not kept (they would push out many small ones). */
   maxTuplesPerRead?: number;
   /**
-   * Objects remembered as read once (about): an object's rows are kept only when it is read
-   * again while still remembered. 0 keeps every read.
+   * Objects remembered as read once (about; default a fifth of `maxTuples`): an object's rows
+   * are kept only when it is read again while still remembered. 0 keeps every read.
    */
   admissionWindow?: number;
   /** Injected clock. */
@@ -56,7 +56,7 @@ export function createReadCache(options: ReadCacheOptions = {}): ReadCache {
   let young = new Map<string, Entry>();
   let old = new Map<string, Entry>();
   let youngWeight = 0;
-  const window = Math.floor((options.admissionWindow ?? 20_000) / 2);
+  const window = Math.floor((options.admissionWindow ?? Math.floor((options.maxTuples ?? 100_000) / 5)) / 2);
   let seen = new Set<string>();
   let seenBefore = new Set<string>();
   /** Whether `object` was read recently enough to keep its rows now; remembers it otherwise. */

@@ -86,6 +86,14 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   peopleRoutes(app, runtime);
   adminRoutes(app, runtime);
   healthRoutes(app, runtime, metrics);
-  await app.register(fgaRoutes, { prefix: '/fga', store: runtime.store, authorize: fgaAuthorizer(runtime) });
+  const { fga } = config;
+  const ttlMs = fga.cache_ttl * 1000;
+  await app.register(fgaRoutes, {
+    prefix: '/fga',
+    store: runtime.store,
+    authorize: fgaAuthorizer(runtime),
+    cache: fga.check_cache_entries > 0 && { maxEntries: fga.check_cache_entries, ttlMs },
+    readCache: fga.read_cache_tuples > 0 && { maxTuples: fga.read_cache_tuples, ttlMs },
+  });
   return app;
 }

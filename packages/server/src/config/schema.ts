@@ -132,6 +132,26 @@ export const configSchema = {
         'Comma-separated keys the permissions API (/fga) also accepts as Bearer tokens, for local use. Unset: only Portcullis access tokens for <issuer>/fga.',
       secret: true,
     },
+    check_cache_entries: {
+      type: 'integer',
+      default: 10000,
+      min: 0,
+      description:
+        'Check sub-problem answers kept per process (OpenFGA: check-query-cache-limit); 0 turns the cache off. Keyed by store revision: a write through this process is seen at once.',
+    },
+    read_cache_tuples: {
+      type: 'integer',
+      default: 100000,
+      min: 0,
+      description:
+        "Tuples of objects' reads shared across checks per process (OpenFGA: the check iterator cache), kept from an object's second read; 0 turns it off. Keyed by store revision.",
+    },
+    cache_ttl: {
+      type: 'integer',
+      default: 10,
+      min: 1,
+      description: 'Seconds a cached check answer or shared read is reused at most (OpenFGA: check-query-cache-ttl).',
+    },
   },
   shutdown_timeout: { type: 'integer', default: 10, min: 0, description: 'Seconds to let in-flight requests finish on SIGTERM/SIGINT.' },
 } as const satisfies Section;
