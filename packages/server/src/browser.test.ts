@@ -92,7 +92,9 @@ describe('the example SPA in headless Chromium', () => {
       await app.goto(spa.origin);
       await app.getByRole('button', { name: 'Sign in' }).click();
 
-      await app.waitForURL(`${server.issuer}/login?**`);
+      // The sign-in page is answered at the authorization endpoint itself (no redirect to /login).
+      await app.waitForURL(`${server.issuer}/oauth2/authorize?**`);
+      await app.getByLabel('Username').waitFor();
       assert.match((await app.locator('h1').textContent()) ?? '', /Orders SPA/, 'the login page names the application');
       await screenshot(app, 'login');
       await app.getByLabel('Username').fill(people.anne.username);

@@ -85,7 +85,8 @@ describe('authorization code flow with openid-client (RFC 6749 §4.1, RFC 7636, 
     const loggedOut = await browser.follow(logoutUrl.toString());
     assert.equal(loggedOut.leftTo, `${postLogout}?state=bye`);
     const again = await browser.follow(authorizationUrl.toString());
-    assert.match(again.url, /\/login\?/, 'after logout the browser must sign in again');
+    assert.match(again.html, /type="password"/, 'after logout the browser must sign in again');
+    assert.match(again.url, /\/oauth2\/authorize\?/, 'the sign-in page is answered where the browser already is');
   });
 
   test('a remembered consent skips the consent page; prompt=consent shows it again', async () => {

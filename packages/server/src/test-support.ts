@@ -283,9 +283,10 @@ export class TestBrowser {
   /** Runs an authorization request through sign-in and consent; returns where the server sent the browser. */
   async authorize(url: string, person: { username: string; password: string }, consent: 'allow' | 'deny' = 'allow'): Promise<string> {
     let step = await this.follow(url);
-    if (step.url.includes('/login'))
-      step = await this.submit(step.html, '/login', { username: person.username, password: person.password });
-    if (!step.leftTo && step.url.includes('/consent')) step = await this.submit(step.html, '/consent', { decision: consent });
+    // Pages are told by their forms: the sign-in page is answered at the authorization URL itself.
+    const posts = (action: string) => new RegExp(`<form[^>]*action="${action}"`).test(step.html);
+    if (posts('/login')) step = await this.submit(step.html, '/login', { username: person.username, password: person.password });
+    if (!step.leftTo && posts('/consent')) step = await this.submit(step.html, '/consent', { decision: consent });
     if (!step.leftTo) throw new Error(`the flow did not return to the client (at ${step.url}, status ${step.response.status})`);
     return step.leftTo;
   }
