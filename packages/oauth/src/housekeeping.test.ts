@@ -13,8 +13,13 @@ function recordingContext() {
       return 1;
     },
   });
+  const apis = new Map([
+    ['https://short.example', { access_token_ttl: 300 }],
+    ['https://long.example', { access_token_ttl: 7200 }],
+  ]);
   const context = {
     clock: () => 10_000,
+    apis: { all: async () => apis },
     accessTokens: sweeper('accessTokens'),
     replay: sweeper('replay'),
     people: {
@@ -33,7 +38,8 @@ test('a sweep deletes from every table what expired, each keyed table below the 
   const wall = Date.UTC(2026, 10, 23);
   const result = await sweepExpired(context, wall);
   assert.deepEqual(result, { accessTokens: 1, refreshTokens: 1, authorizationCodes: 1, interactions: 1, sessions: 1, replayMarkers: 1 });
-  assert.deepEqual(calls.accessTokens, [10_000]);
+  // Access tokens: below the longest lifetime any API gives now (7200 s here).
+  assert.deepEqual(calls.accessTokens, [10_000, orderedKeyBound(wall - 7_200_000)]);
   assert.deepEqual(calls.replay, [10_000]);
   assert.deepEqual(calls.sessions, [10_000, orderedKeyBound(wall - 28_800_000)]);
   assert.deepEqual(calls.interactions, [10_000, orderedKeyBound(wall - 900_000)]);

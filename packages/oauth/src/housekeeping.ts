@@ -1,3 +1,4 @@
+import { defaultAccessTokenTtl } from './apis.ts';
 import type { OAuthContext } from './context.ts';
 import { orderedKeyBound } from './ordered-tokens.ts';
 
@@ -24,8 +25,9 @@ export const codeReplayWindowSeconds = 3600;
  * past their own expiry (a rotated one presented after that is refused as unknown instead of
  * revoking its family, which by then has rotated on or expired too).
  *
- * Keys of sessions, sign-in requests, codes and refresh tokens ascend with their issue time
- * (ordered-tokens.ts): everything issued more than a lifetime ago sorts below a bound, so each
+ * Keys of opaque access tokens, sessions, sign-in requests, codes and refresh tokens ascend with
+ * their issue time (ordered-tokens.ts): everything issued more than a lifetime ago (for access
+ * tokens, the longest any API now gives) sorts below a bound, so each
  * delete reads only the oldest range of its key index, and keeps whatever there is not expired
  * yet (a lifetime lengthened since, a session extended). `wallMs` is the wall clock the keys were
  * ordered by; `context.clock` decides expiry.
@@ -35,7 +37,10 @@ export async function sweepExpired(context: OAuthContext, wallMs = Date.now()): 
   const { people, policy } = context;
   const issuedBefore = (seconds: number) => orderedKeyBound(wallMs - seconds * 1000);
   // One after the other: a sweep is background work and should not crowd the database.
-  const accessTokens = await context.accessTokens.deleteExpired(now);
+  // Opaque access tokens live as long as their API says (userinfo tokens are JWTs, never stored).
+  let longestTokenTtl = defaultAccessTokenTtl;
+  for (const api of (await context.apis.all()).values()) longestTokenTtl = Math.max(longestTokenTtl, api.access_token_ttl);
+  const accessTokens = await context.accessTokens.deleteExpired(now, issuedBefore(longestTokenTtl));
   const replayMarkers = await context.replay.deleteExpired(now);
   const sessions = await people.sessions.deleteExpired(now, issuedBefore(policy.sessionTtl));
   const interactions = await people.interactions.deleteExpired(now, issuedBefore(policy.interactionTtl));

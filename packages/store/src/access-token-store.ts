@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteExpiredBelow } from './expired-rows.ts';
 import { preparedQuery } from './prepared-query.ts';
 import type { AccessTokensTable, Database } from './schema.ts';
 import type { AccessTokenRecord, AccessTokenStore } from './types.ts';
@@ -61,9 +62,6 @@ export function accessTokenStore(db: Kysely<Database>): AccessTokenStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-    async deleteExpired(now) {
-      const result = await db.deleteFrom('access_tokens').where('expires_at', '<', now).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    deleteExpired: (now, keyBelow) => deleteExpiredBelow(db as never, 'access_tokens', now, keyBelow),
   };
 }

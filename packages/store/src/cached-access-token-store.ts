@@ -38,9 +38,9 @@ export function cachedAccessTokenStore(inner: AccessTokenStore, maxEntries = 50_
       forget();
       return count;
     },
-    async deleteExpired(now) {
+    async deleteExpired(now, keyBelow) {
       cache.deleteWhere((record) => record.expires_at < now);
-      return inner.deleteExpired(now);
+      return inner.deleteExpired(now, keyBelow);
     },
   };
 }

@@ -111,10 +111,14 @@ describeOnEachDatabase('storage contract', (store) => {
     assert.equal((await store.accessTokens.find('g-b'))?.revoked_at, 1700);
   });
 
-  test('expired tokens are deleted', async () => {
-    await store.accessTokens.insert(token('old', { expires_at: 50 }));
-    assert.ok((await store.accessTokens.deleteExpired(100)) >= 1);
-    assert.equal(await store.accessTokens.find('old'), undefined);
+  test('expired tokens below the key bound are deleted; live ones and newer keys stay', async () => {
+    await store.accessTokens.insert(token('old-1', { expires_at: 50 }));
+    await store.accessTokens.insert(token('old-2', { expires_at: 500 }));
+    await store.accessTokens.insert(token('old-9', { expires_at: 50 }));
+    assert.equal(await store.accessTokens.deleteExpired(100, 'old-5'), 1);
+    assert.equal(await store.accessTokens.find('old-1'), undefined);
+    assert.ok(await store.accessTokens.find('old-2'), 'not expired');
+    assert.ok(await store.accessTokens.find('old-9'), 'issued after the bound');
   });
 
   test('a replay marker is claimed once until it expires', async () => {

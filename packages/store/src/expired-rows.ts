@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 
 /** The keyed tables housekeeping sweeps, by their key column (see `deleteExpiredBelow`). */
 const keyColumns = {
+  access_tokens: 'token_hash',
   sessions: 'session_hash',
   interactions: 'interaction_id',
   authorization_codes: 'code_hash',

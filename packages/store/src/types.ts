@@ -74,7 +74,11 @@ export interface AccessTokenStore {
   /** Marks the token revoked; false when unknown or already revoked. */
   revoke(tokenHash: string, at: number): Promise<boolean>;
   revokeGrant(grantId: string, at: number): Promise<number>;
-  deleteExpired(now: number): Promise<number>;
+  /**
+   * Housekeeping: deletes the tokens whose key sorts below `keyBelow` and that expired before
+   * `now`, and answers how many (keys ascend with issue time: see the people stores' sweeps).
+   */
+  deleteExpired(now: number, keyBelow: string): Promise<number>;
 }
 
 /** Single-use markers (assertion `jti`s): a claim succeeds once per key until it expires. */

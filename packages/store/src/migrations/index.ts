@@ -6,6 +6,7 @@ import * as partialGrantIndex from './0006-partial-grant-index.ts';
 import * as fgaConditionedTuples from './0007-fga-conditioned-tuples.ts';
 import * as peopleLiveTokenIndexes from './0008-people-live-token-indexes.ts';
 import * as replayGuardExpiry from './0009-replay-guard-expiry.ts';
+import * as accessTokenExpiryByKey from './0010-access-token-expiry-by-key.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0007-fga-conditioned-tuples': fgaConditionedTuples,
   '0008-people-live-token-indexes': peopleLiveTokenIndexes,
   '0009-replay-guard-expiry': replayGuardExpiry,
+  '0010-access-token-expiry-by-key': accessTokenExpiryByKey,
 };
