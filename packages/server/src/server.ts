@@ -39,11 +39,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     pollKeys.unref();
     // Housekeeping: what has expired is deleted once a minute (each process sweeps; the deletes
     // are idempotent, so processes sharing a database only repeat each other's empty work).
+    // A sweep still running (a large backlog) is not joined by another.
+    let sweeping = false;
     const sweep = setInterval(() => {
-      sweepExpired(runtime.context).then(
-        (deleted) => app?.log.debug({ deleted }, 'expired rows deleted'),
-        (error: unknown) => app?.log.error({ err: error }, 'housekeeping sweep failed'),
-      );
+      if (sweeping) return;
+      sweeping = true;
+      sweepExpired(runtime.context)
+        .then(
+          (deleted) => app?.log.debug({ deleted }, 'expired rows deleted'),
+          (error: unknown) => app?.log.error({ err: error }, 'housekeeping sweep failed'),
+        )
+        .finally(() => {
+          sweeping = false;
+        });
     }, 60_000);
     sweep.unref();
     const address = await app.listen({ host: config.host, port: config.port });
