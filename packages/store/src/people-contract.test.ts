@@ -12,6 +12,7 @@ const user: UserRecord = {
   roles: ['admin'],
   groups: ['eng'],
   disabled: false,
+  email_verified: true,
   created_at: 1,
   updated_at: 1,
 };

@@ -8,6 +8,7 @@ export interface UsersTable {
   roles: string;
   groups: string;
   disabled: number;
+  email_verified: number;
   created_at: number;
   updated_at: number;
 }

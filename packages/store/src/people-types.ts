@@ -9,6 +9,8 @@ export interface UserRecord {
   roles: string[];
   groups: string[];
   disabled: boolean;
+  /** Whether `email` is known to belong to the user (set by an administrator; OIDC `email_verified`). */
+  email_verified: boolean;
   created_at: number;
   updated_at: number;
 }

@@ -157,6 +157,7 @@ const userColumns = [
   'roles',
   'groups',
   'disabled',
+  'email_verified',
   'created_at',
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof UsersTable>;
@@ -221,6 +222,7 @@ export function refreshTokenStore(db: Kysely<Database>): RefreshTokenStore {
         roles: row.user_roles,
         groups: row.user_groups,
         disabled: row.user_disabled,
+        email_verified: row.user_email_verified,
         created_at: row.user_created_at,
         updated_at: row.user_updated_at,
       });

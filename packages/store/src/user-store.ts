@@ -12,6 +12,7 @@ export function toUser(row: UsersTable): UserRecord {
     roles: JSON.parse(row.roles),
     groups: JSON.parse(row.groups),
     disabled: Boolean(row.disabled),
+    email_verified: Boolean(row.email_verified),
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at),
   };
@@ -39,6 +40,7 @@ export function userStore(db: Kysely<Database>): UserStore {
         roles: JSON.stringify(record.roles),
         groups: JSON.stringify(record.groups),
         disabled: record.disabled ? 1 : 0,
+        email_verified: record.email_verified ? 1 : 0,
       };
       const { user_id: _id, created_at: _created, ...changes } = row;
       await db

@@ -12,14 +12,15 @@ import {
 import { positional, print, UsageError } from '../output.ts';
 import { commonOptions, withRuntime } from '../runtime-options.ts';
 
-export const usage = `portcullis users create --username <name> [--password-stdin] [--email <e>] [--name <n>] [--role r]... [--group g]...
+export const usage = `portcullis users create --username <name> [--password-stdin] [--email <e> [--email-verified]] [--name <n>] [--role r]... [--group g]...
 portcullis users list | show <user> | delete <user> | disable <user> | enable <user>
+portcullis users verify-email <user> | unverify-email <user>
 portcullis users set-password <user> --password-stdin
 portcullis users grants <user> | revoke-grant <user> <grant_id>
   <user> is a user id or username. Passwords are read from standard input (never the command line)
   and stored as argon2id. All take [--config <file>] [--database <url>] [--json].`;
 
-const columns = ['user_id', 'username', 'name', 'email', 'roles', 'groups', 'disabled'];
+const columns = ['user_id', 'username', 'name', 'email', 'email_verified', 'roles', 'groups', 'disabled'];
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -40,6 +41,7 @@ export async function run(args: string[]): Promise<number> {
       username: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
       email: { type: 'string' },
+      'email-verified': { type: 'boolean', default: false },
       name: { type: 'string' },
       role: { type: 'string', multiple: true },
       group: { type: 'string', multiple: true },
@@ -53,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
         const input: Record<string, unknown> = { username: values.username };
         if (values['password-stdin']) input.password = await readStdin();
         if (values.email) input.email = values.email;
+        if (values['email-verified']) input.email_verified = true;
         if (values.name) input.name = values.name;
         if (values.role) input.roles = values.role;
         if (values.group) input.groups = values.group;
@@ -68,6 +71,10 @@ export async function run(args: string[]): Promise<number> {
       case 'disable':
       case 'enable':
         print(await updateUser(runtime, target(), { disabled: action === 'disable' }), { json: values.json, columns });
+        return 0;
+      case 'verify-email':
+      case 'unverify-email':
+        print(await updateUser(runtime, target(), { email_verified: action === 'verify-email' }), { json: values.json, columns });
         return 0;
       case 'set-password':
         if (!values['password-stdin']) throw new UsageError('users set-password reads the password with --password-stdin');

@@ -24,6 +24,7 @@ before(async () => {
     roles: [],
     groups: [],
     disabled: false,
+    email_verified: false,
     created_at: now,
     updated_at: now,
   });

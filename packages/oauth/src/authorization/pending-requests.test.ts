@@ -91,6 +91,7 @@ test('a consent submitted twice gives one code: the second finds the request fin
     roles: [],
     groups: [],
     disabled: false,
+    email_verified: false,
     created_at: 1,
     updated_at: 1,
   });

@@ -174,6 +174,34 @@ describe('admin API: clients and APIs', () => {
   });
 });
 
+describe('admin API: users', () => {
+  test('email_verified needs an email, is kept while the email stays, and a new email is unverified', async () => {
+    const created = await call('POST', '/admin/v1/users', adminToken, {
+      username: 'vera',
+      email: 'vera@example.com',
+      email_verified: true,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.email_verified, true);
+    const id = created.body.user_id as string;
+
+    const renamed = await call('PUT', `/admin/v1/users/${id}`, adminToken, { name: 'Vera' });
+    assert.equal(renamed.body.email_verified, true, 'kept while the address stays');
+    const moved = await call('PUT', `/admin/v1/users/${id}`, adminToken, { email: 'vera@elsewhere.example' });
+    assert.equal(moved.body.email_verified, false, 'a new address is unverified');
+    const verified = await call('PUT', `/admin/v1/users/${id}`, adminToken, { email_verified: true });
+    assert.equal(verified.body.email_verified, true);
+
+    const noAddress = await call('POST', '/admin/v1/users', adminToken, { username: 'nomail', email_verified: true });
+    assert.equal(noAddress.status, 400);
+    assert.equal(noAddress.body.error, 'invalid_request');
+    assert.equal((await call('GET', '/admin/v1/users/nomail', adminToken)).status, 404, 'nothing was stored');
+    const notBoolean = await call('PUT', `/admin/v1/users/${id}`, adminToken, { email_verified: 'yes' });
+    assert.equal(notBoolean.status, 400);
+    assert.equal((await call('GET', `/admin/v1/users/${id}`, adminToken)).body.email_verified, true, 'unchanged');
+  });
+});
+
 describe('admin API description (OpenAPI 3.1)', () => {
   test('the served document is OpenAPI 3.1 and documents exactly the registered admin routes', async () => {
     const response = await call('GET', '/admin/v1/openapi.json', undefined);

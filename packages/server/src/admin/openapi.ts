@@ -232,6 +232,10 @@ export function adminOpenApiDocument(issuer: string): Record<string, unknown> {
             username: { type: 'string' },
             password: { type: 'string', minLength: 8, description: 'On create only' },
             email: { type: ['string', 'null'] },
+            email_verified: {
+              type: 'boolean',
+              description: 'Released as OIDC email_verified; needs an email; a new email is unverified unless set',
+            },
             name: { type: ['string', 'null'] },
             roles: { type: 'array', items: { type: 'string' } },
             groups: { type: 'array', items: { type: 'string' } },
@@ -245,6 +249,10 @@ export function adminOpenApiDocument(issuer: string): Record<string, unknown> {
             user_id: { type: 'string' },
             username: { type: 'string' },
             email: { type: ['string', 'null'] },
+            email_verified: {
+              type: 'boolean',
+              description: 'Released as OIDC email_verified; needs an email; a new email is unverified unless set',
+            },
             name: { type: ['string', 'null'] },
             roles: { type: 'array', items: { type: 'string' } },
             groups: { type: 'array', items: { type: 'string' } },

@@ -35,10 +35,11 @@ interface ValidatedUser {
   roles?: string[];
   groups?: string[];
   disabled?: boolean;
+  email_verified?: boolean;
 }
 
 function validateUser(input: Record<string, unknown>, requireUsername: boolean): ValidatedUser {
-  const known = new Set(['user_id', 'username', 'password', 'email', 'name', 'roles', 'groups', 'disabled']);
+  const known = new Set(['user_id', 'username', 'password', 'email', 'email_verified', 'name', 'roles', 'groups', 'disabled']);
   for (const key of Object.keys(input)) if (!known.has(key)) throw invalidRequest(`unknown user field ${key}`);
   const username = input.username;
   if ((requireUsername || username !== undefined) && (typeof username !== 'string' || !usernamePattern.test(username))) {
@@ -49,6 +50,8 @@ function validateUser(input: Record<string, unknown>, requireUsername: boolean):
   const email = optionalString(input, 'email');
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw invalidRequest('email is not an address');
   if (input.disabled !== undefined && typeof input.disabled !== 'boolean') throw invalidRequest('disabled must be a boolean');
+  if (input.email_verified !== undefined && typeof input.email_verified !== 'boolean')
+    throw invalidRequest('email_verified must be a boolean');
   return {
     username: username as string,
     ...(password ? { password } : {}),
@@ -57,7 +60,22 @@ function validateUser(input: Record<string, unknown>, requireUsername: boolean):
     ...(input.roles !== undefined ? { roles: stringList(input, 'roles') } : {}),
     ...(input.groups !== undefined ? { groups: stringList(input, 'groups') } : {}),
     ...(input.disabled !== undefined ? { disabled: input.disabled as boolean } : {}),
+    ...(input.email_verified !== undefined ? { email_verified: input.email_verified as boolean } : {}),
   };
+}
+
+/**
+ * OIDC `email_verified` as an administrator sets it: only with an address, and a new address is
+ * unverified unless the same change says otherwise.
+ */
+function emailVerified(
+  email: string | null,
+  requested: boolean | undefined,
+  before?: { email: string | null; email_verified: boolean },
+): boolean {
+  const verified = requested ?? (before !== undefined && before.email === email ? before.email_verified : false);
+  if (verified && !email) throw invalidRequest('email_verified needs an email');
+  return verified;
 }
 
 export async function createUser(runtime: Runtime, input: Record<string, unknown>): Promise<UserView> {
@@ -74,6 +92,7 @@ export async function createUser(runtime: Runtime, input: Record<string, unknown
     roles: validated.roles ?? [],
     groups: validated.groups ?? [],
     disabled: validated.disabled ?? false,
+    email_verified: emailVerified(validated.email ?? null, validated.email_verified),
     created_at: now,
     updated_at: now,
   };
@@ -100,6 +119,8 @@ export async function applyUser(runtime: Runtime, input: Record<string, unknown>
     roles: validated.roles ?? [],
     groups: validated.groups ?? [],
     disabled: validated.disabled ?? false,
+    // The config file states the account whole: unverified unless it says so.
+    email_verified: emailVerified(validated.email ?? null, validated.email_verified ?? false),
     password_hash: samePassword ? existing.password_hash : await passwords.hash(validated.password as string),
   };
   if (JSON.stringify(next) === JSON.stringify(existing)) return 'unchanged';
@@ -134,9 +155,10 @@ export async function updateUser(runtime: Runtime, userId: string, input: Record
   ) {
     throw invalidRequest(`username ${validated.username} is taken`);
   }
+  const changed = { ...existing, ...Object.fromEntries(Object.entries(validated).filter(([, v]) => v !== undefined)) } as UserRecord;
   const next: UserRecord = {
-    ...existing,
-    ...Object.fromEntries(Object.entries(validated).filter(([, v]) => v !== undefined)),
+    ...changed,
+    email_verified: emailVerified(changed.email, validated.email_verified, existing),
     updated_at: runtime.context.clock(),
   };
   await runtime.context.people.users.upsert(next);

@@ -24,19 +24,20 @@ const refreshRow = {
   revoked_at: null,
 };
 
-/** A users row for the account named anne, under `userId`. */
-const anne = (userId: string) => ({
-  user_id: userId,
-  username: 'anne',
-  email: null,
-  name: null,
-  password_hash: null,
-  roles: '[]',
-  groups: '[]',
-  disabled: 0,
-  created_at: 1,
-  updated_at: 1,
-});
+/** A users row for the account named anne, under `userId`, as the table was before 0011 (typed loosely for that). */
+const anne = (userId: string) =>
+  ({
+    user_id: userId,
+    username: 'anne',
+    email: null,
+    name: null,
+    password_hash: null,
+    roles: '[]',
+    groups: '[]',
+    disabled: 0,
+    created_at: 1,
+    updated_at: 1,
+  }) as never;
 
 test('on SQLite, migration 0008 rebuilds the people key tables without rowids and keeps their rows and indexes', async () => {
   const database = createSqliteDatabase();

@@ -7,6 +7,7 @@ import * as fgaConditionedTuples from './0007-fga-conditioned-tuples.ts';
 import * as peopleLiveTokenIndexes from './0008-people-live-token-indexes.ts';
 import * as replayGuardExpiry from './0009-replay-guard-expiry.ts';
 import * as accessTokenExpiryByKey from './0010-access-token-expiry-by-key.ts';
+import * as userEmailVerified from './0011-user-email-verified.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0008-people-live-token-indexes': peopleLiveTokenIndexes,
   '0009-replay-guard-expiry': replayGuardExpiry,
   '0010-access-token-expiry-by-key': accessTokenExpiryByKey,
+  '0011-user-email-verified': userEmailVerified,
 };
