@@ -1,5 +1,6 @@
+import { ScopedGenerations } from './scoped-generations.ts';
 import type { TupleKey } from './tuple-key.ts';
-import type { MaybePromise, TupleReader } from './tuple-reader.ts';
+import { type MaybePromise, partsByRelation, readThrough, rowsByRelation, type TupleReader } from './tuple-reader.ts';
 
 export interface ReadCacheOptions {
   /** Tuples kept (about), counting each cached read as one more; the oldest half goes at once when full. */
@@ -15,15 +16,6 @@ export interface ReadCacheOptions {
   admissionWindow?: number;
   /** Injected clock. */
   now?: () => number;
-}
-
-/** What is known of one object at one scope: its rows by relation. */
-interface Entry {
-  scope: string;
-  expires: number;
-  relations: Map<string, TupleKey[]>;
-  /** The same object at another scope (another store or revision), rarely more than one. */
-  next: Entry | undefined;
 }
 
 /** Object reads shared by every request of one engine, keyed by store revision. */
@@ -47,16 +39,13 @@ export interface ReadCache {
  * parents and groups that nearly every check reads again.
  */
 export function createReadCache(options: ReadCacheOptions = {}): ReadCache {
-  const generationWeight = Math.max(1, Math.floor((options.maxTuples ?? 100_000) / 2));
+  const maxTuples = options.maxTuples ?? 100_000;
   const maxPerRead = options.maxTuplesPerRead ?? 1000;
   const ttlMs = options.ttlMs ?? 10_000;
   const now = options.now ?? Date.now;
-  // Keyed by the object string alone, the scope compared in the entry: building and hashing a
-  // `scope|object#relation` string for every lookup cost more than the reads it saved.
-  let young = new Map<string, Entry>();
-  let old = new Map<string, Entry>();
-  let youngWeight = 0;
-  const window = Math.floor((options.admissionWindow ?? Math.floor((options.maxTuples ?? 100_000) / 5)) / 2);
+  // An object's rows by relation, per store revision.
+  const objects = new ScopedGenerations<Map<string, TupleKey[]>>(Math.floor(maxTuples / 2));
+  const window = Math.floor((options.admissionWindow ?? Math.floor(maxTuples / 5)) / 2);
   let seen = new Set<string>();
   let seenBefore = new Set<string>();
   /** Whether `object` was read recently enough to keep its rows now; remembers it otherwise. */
@@ -71,102 +60,56 @@ export function createReadCache(options: ReadCacheOptions = {}): ReadCache {
   };
   const inFlight = new Map<string, Promise<TupleKey[]>>();
 
-  const find = (generation: Map<string, Entry>, object: string, scope: string): Entry | undefined => {
-    for (let entry = generation.get(object); entry; entry = entry.next) if (entry.scope === scope) return entry;
-    return undefined;
-  };
-  const lookup = (object: string, relation: string, scope: string, at: number): TupleKey[] | undefined => {
-    const recent = find(young, object, scope);
-    const rows = recent && recent.expires > at ? recent.relations.get(relation) : undefined;
-    if (rows) return rows;
-    // An object's relations may be split between the generations.
-    const older = find(old, object, scope);
-    return older && older.expires > at ? older.relations.get(relation) : undefined;
-  };
+  const lookup = (object: string, relation: string, scope: string): TupleKey[] | undefined =>
+    objects.get(object, scope, now(), (rows) => rows.has(relation))?.get(relation);
   /** Keeps `rows` of each relation read (none for a relation means it has no tuples). */
   const store = (object: string, scope: string, relations: readonly string[], tuples: TupleKey[]) => {
     if (tuples.length > maxPerRead || !admit(object)) return;
-    if (youngWeight >= generationWeight) {
-      old = young;
-      young = new Map();
-      youngWeight = 0;
-    }
-    let entry = find(young, object, scope);
     const at = now();
-    if (!entry || entry.expires <= at) {
-      const others = young.get(object);
-      // A handful of scopes per object at most: older revisions are dropped as newer ones come.
-      entry = { scope, expires: at + ttlMs, relations: new Map(), next: others && others.scope !== scope ? others : undefined };
-      if (entry.next) entry.next.next = undefined;
-      young.set(object, entry);
-    }
-    for (const relation of relations) entry.relations.set(relation, []);
-    for (const tuple of tuples) entry.relations.get(tuple.relation)?.push(tuple);
-    youngWeight += tuples.length + relations.length;
+    const weight = tuples.length + relations.length;
+    const kept = objects.current(object, scope, at);
+    const rows = kept ?? new Map<string, TupleKey[]>();
+    for (const [relation, part] of rowsByRelation(relations, tuples)) rows.set(relation, part);
+    if (kept) objects.weigh(weight);
+    else objects.put(object, scope, rows, at + ttlMs, weight);
   };
 
   /**
-   * Reads `relations` of `object` from the store and keeps each relation's rows; while the read
-   * is out, others asking for the same keys wait for it instead of reading again.
+   * Keeps a read of `relations` of `object`; while it is out, others asking for the same keys
+   * wait for it instead of reading again. Answers once the rows are kept.
    */
-  const readAndKeep = (
-    read: MaybePromise<TupleKey[]>,
-    scope: string,
-    object: string,
-    relations: readonly string[],
-  ): MaybePromise<TupleKey[]> => {
+  const keep = (scope: string, object: string, relations: readonly string[], read: MaybePromise<TupleKey[]>): MaybePromise<TupleKey[]> => {
     if (!(read instanceof Promise)) {
       store(object, scope, relations, read);
       return read;
     }
     const keys = relations.map((relation) => `${scope}|${object}#${relation}`);
+    const forget = () => {
+      for (const key of keys) inFlight.delete(key);
+    };
     const settled = read.then(
       (tuples) => {
-        for (const key of keys) inFlight.delete(key);
+        forget();
         store(object, scope, relations, tuples);
         return tuples;
       },
       (error: unknown) => {
-        for (const key of keys) inFlight.delete(key);
+        forget();
         throw error;
       },
     );
-    relations.forEach((relation, i) => {
-      const one = settled.then((tuples) => tuples.filter((tuple) => tuple.relation === relation));
-      one.catch(() => {});
-      inFlight.set(keys[i] as string, one);
-    });
+    let i = 0;
+    for (const part of partsByRelation(relations, settled).values()) inFlight.set(keys[i++] as string, part as Promise<TupleKey[]>);
     return settled;
   };
 
   return {
     over(reader, scope) {
-      const readRelations = reader.readByObjectRelations?.bind(reader);
-      const readMany = (object: string, relations: readonly string[], wholeObject?: boolean): MaybePromise<TupleKey[]> => {
-        const at = now();
-        const parts: Array<MaybePromise<TupleKey[]>> = [];
-        const missing: string[] = [];
-        for (const relation of relations) {
-          const hit =
-            lookup(object, relation, scope, at) ?? (inFlight.size > 0 ? inFlight.get(`${scope}|${object}#${relation}`) : undefined);
-          if (hit) parts.push(hit);
-          else missing.push(relation);
-        }
-        if (missing.length > 0) {
-          if (missing.length > 1 || wholeObject) {
-            if (readRelations) parts.push(readAndKeep(readRelations(object, missing, wholeObject), scope, object, missing));
-            else for (const relation of missing) parts.push(readAndKeep(reader.readByObject(object, relation), scope, object, [relation]));
-          } else parts.push(readAndKeep(reader.readByObject(object, missing[0] as string), scope, object, missing));
-        }
-        if (parts.length === 0) return [];
-        if (parts.length === 1) return parts[0] as MaybePromise<TupleKey[]>;
-        return parts.some((part) => part instanceof Promise) ? Promise.all(parts).then((p) => p.flat()) : (parts as TupleKey[][]).flat();
-      };
-      return {
-        readByObject: (object, relation) => readMany(object, [relation]),
-        readByObjectRelations: readMany,
-        readByUsers: (users, objectType, relation) => reader.readByUsers(users, objectType, relation),
-      };
+      return readThrough(reader, {
+        known: (object, relation) =>
+          lookup(object, relation, scope) ?? (inFlight.size > 0 ? inFlight.get(`${scope}|${object}#${relation}`) : undefined),
+        keep: (object, relations, read) => keep(scope, object, relations, read),
+      });
     },
   };
 }

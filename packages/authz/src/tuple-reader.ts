@@ -67,6 +67,68 @@ function group(tuples: readonly TupleKey[], key: (tuple: TupleKey) => string): M
 }
 
 /**
+ * Where object reads are kept by relation (a request's memo, the shared read cache): what is
+ * known of one relation of an object, and how to keep one read of one or more of its relations.
+ */
+export interface RelationRows {
+  /** The rows of `object#relation` (or the read still out), if known. */
+  known(object: string, relation: string): MaybePromise<TupleKey[]> | undefined;
+  /** Keeps `read`, the rows of `relations` of `object` read at once; answers what the caller gets. */
+  keep(object: string, relations: readonly string[], read: MaybePromise<TupleKey[]>): MaybePromise<TupleKey[]>;
+}
+
+/**
+ * `reader`'s object reads answered from `rows` where they are known, read and kept otherwise:
+ * the relations not known yet go in one read when the reader can read several at once.
+ */
+export function readThrough(reader: TupleReader, rows: RelationRows): TupleReader {
+  const readRelations = reader.readByObjectRelations?.bind(reader);
+  return {
+    readByObject: (object, relation) =>
+      rows.known(object, relation) ?? rows.keep(object, [relation], reader.readByObject(object, relation)),
+    readByObjectRelations(object, relations, wholeObject) {
+      const parts: Array<MaybePromise<TupleKey[]>> = [];
+      const missing: string[] = [];
+      for (const relation of relations) {
+        const hit = rows.known(object, relation);
+        if (hit) parts.push(hit);
+        else missing.push(relation);
+      }
+      if (readRelations && (missing.length > 1 || (missing.length === 1 && wholeObject)))
+        parts.push(rows.keep(object, missing, readRelations(object, missing, wholeObject)));
+      else for (const relation of missing) parts.push(rows.keep(object, [relation], reader.readByObject(object, relation)));
+      if (parts.length === 1) return parts[0] as MaybePromise<TupleKey[]>;
+      return parts.some((part) => part instanceof Promise) ? Promise.all(parts).then((p) => p.flat()) : (parts as TupleKey[][]).flat();
+    },
+    readByUsers: (users, objectType, relation) => reader.readByUsers(users, objectType, relation),
+  };
+}
+
+/** The rows of each of `relations` in one read of them (a relation without rows gets none). */
+export function rowsByRelation(relations: readonly string[], tuples: TupleKey[]): Map<string, TupleKey[]> {
+  const split = new Map<string, TupleKey[]>(relations.map((relation) => [relation, []]));
+  for (const tuple of tuples) split.get(tuple.relation)?.push(tuple);
+  return split;
+}
+
+/**
+ * Each relation's part of a read of `relations`: the rows themselves, or a promise of them. A
+ * failing read fails every part; a part nobody awaits does not leave its rejection unhandled.
+ */
+export function partsByRelation(relations: readonly string[], read: MaybePromise<TupleKey[]>): Map<string, MaybePromise<TupleKey[]>> {
+  if (relations.length === 1) return new Map([[relations[0] as string, read]]);
+  if (!(read instanceof Promise)) return rowsByRelation(relations, read);
+  const split = read.then((tuples) => rowsByRelation(relations, tuples));
+  return new Map(
+    relations.map((relation) => {
+      const part = split.then((s) => s.get(relation) ?? []);
+      part.catch(() => {});
+      return [relation, part];
+    }),
+  );
+}
+
+/**
  * Remembers object reads for the life of one request: sub-problems often read the same rows.
  * Reads of several relations at once are remembered per relation. A failed read is forgotten.
  * (Reverse expansion visits each user once, so its reads pass through.)
@@ -74,53 +136,23 @@ function group(tuples: readonly TupleKey[], key: (tuple: TupleKey) => string): M
 export function memoizedReader(reader: TupleReader): TupleReader {
   // By object, then relation: no `object#relation` string to build and hash on every read.
   const reads = new Map<string, Map<string, MaybePromise<TupleKey[]>>>();
-  const remember = (object: string, relation: string, read: MaybePromise<TupleKey[]>) => {
-    let relations = reads.get(object);
-    if (!relations) {
-      relations = new Map();
-      reads.set(object, relations);
-    }
-    relations.set(relation, read);
-    if (read instanceof Promise) {
-      const byRelation = relations;
-      read.catch(() => {
-        if (byRelation.get(relation) === read) byRelation.delete(relation);
-      });
-    }
-    return read;
-  };
-  const readByObject = (object: string, relation: string) =>
-    reads.get(object)?.get(relation) ?? remember(object, relation, reader.readByObject(object, relation));
-  const readRelations = reader.readByObjectRelations?.bind(reader);
-  return {
-    readByObject,
-    readByObjectRelations(object, relations, wholeObject) {
-      const known = reads.get(object);
-      const missing = known ? relations.filter((relation) => !known.has(relation)) : relations;
-      if (missing.length > 1 && readRelations) {
-        const byRelation = (tuples: TupleKey[]) => {
-          const split = new Map<string, TupleKey[]>(missing.map((relation) => [relation, []]));
-          for (const tuple of tuples) split.get(tuple.relation)?.push(tuple);
-          return split;
-        };
-        // Reading the whole object still answers any subset of its relations.
-        const read = readRelations(object, missing, wholeObject);
-        if (read instanceof Promise) {
-          const split = read.then(byRelation);
-          for (const relation of missing)
-            remember(
-              object,
-              relation,
-              split.then((s) => s.get(relation) ?? []),
-            );
-        } else {
-          const split = byRelation(read);
-          for (const relation of missing) remember(object, relation, split.get(relation) ?? []);
-        }
+  return readThrough(reader, {
+    known: (object, relation) => reads.get(object)?.get(relation),
+    keep(object, relations, read) {
+      let byRelation = reads.get(object);
+      if (!byRelation) {
+        byRelation = new Map();
+        reads.set(object, byRelation);
       }
-      const parts = relations.map((relation) => readByObject(object, relation));
-      return parts.some((part) => part instanceof Promise) ? Promise.all(parts).then((p) => p.flat()) : (parts as TupleKey[][]).flat();
+      const known = byRelation;
+      for (const [relation, part] of partsByRelation(relations, read)) {
+        known.set(relation, part);
+        if (part instanceof Promise)
+          part.catch(() => {
+            if (known.get(relation) === part) known.delete(relation);
+          });
+      }
+      return read;
     },
-    readByUsers: (users, objectType, relation) => reader.readByUsers(users, objectType, relation),
-  };
+  });
 }

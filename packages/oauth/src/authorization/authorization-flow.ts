@@ -16,7 +16,7 @@ import { pendingRequests } from './pending-requests.ts';
 /** What the authorization endpoint does next. */
 export type AuthorizationStep =
   | { kind: 'redirect'; url: string }
-  | { kind: 'login'; interactionId: string; loginHint: string | null }
+  | { kind: 'login'; interactionId: string }
   | { kind: 'consent'; interactionId: string };
 
 interface Pending {
@@ -134,7 +134,7 @@ async function decide(
     if (request.prompt.includes('none')) {
       throw new AuthorizationRedirectError('login_required', 'the user must sign in', request.redirect_uri, request.state);
     }
-    return { kind: 'login', interactionId: pending.interactionId, loginHint: request.login_hint };
+    return { kind: 'login', interactionId: pending.interactionId };
   }
   const skipConsent = client.metadata.skip_consent === true;
   // prompt=consent asks whatever was granted before: no need to read the grant.

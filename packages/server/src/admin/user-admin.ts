@@ -120,7 +120,7 @@ export async function applyUser(runtime: Runtime, input: Record<string, unknown>
     groups: validated.groups ?? [],
     disabled: validated.disabled ?? false,
     // The config file states the account whole: unverified unless it says so.
-    email_verified: emailVerified(validated.email ?? null, validated.email_verified ?? false),
+    email_verified: emailVerified(validated.email ?? null, validated.email_verified),
     password_hash: samePassword ? existing.password_hash : await passwords.hash(validated.password as string),
   };
   if (JSON.stringify(next) === JSON.stringify(existing)) return 'unchanged';

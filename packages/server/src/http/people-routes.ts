@@ -65,7 +65,7 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
     // The sign-in page is answered at once, where the browser already is, rather than through a
     // redirect to /login: one round trip fewer for every sign-in (its form still posts to /login).
     if (step.kind === 'login')
-      return renderLogin(request, reply, 200, { interaction: step.interactionId, returnTo: null, username: step.loginHint, error: null });
+      return renderLogin(request, reply, 200, { interaction: step.interactionId, returnTo: null, username: null, error: null });
     return reply.redirect(`/consent?interaction=${encodeURIComponent(step.interactionId)}`, 303);
   };
 
@@ -83,13 +83,16 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
     values: { interaction: string | null; returnTo: string | null; username: string | null; error: string | null },
   ) => {
     let clientName: string | null = null;
+    let username = values.username;
     const targets: string[] = [];
     if (values.interaction) {
       const pending = await loadPending(context, values.interaction);
       clientName = pending.client.client_name;
+      // No name typed yet: the application's login_hint, if it sent one.
+      username ??= pending.request.login_hint;
       targets.push(originOf(pending.request.redirect_uri));
     }
-    return sendPage(reply, status, loginPage({ csrf: csrf.token(request, reply), clientName, ...values }), targets);
+    return sendPage(reply, status, loginPage({ csrf: csrf.token(request, reply), clientName, ...values, username }), targets);
   };
 
   app.get('/assets/portcullis.css', async (_request, reply) =>
@@ -111,8 +114,7 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
     const query = request.query as Record<string, unknown>;
     const interaction = typeof query.interaction === 'string' ? query.interaction : null;
     try {
-      const hint = interaction ? (await loadPending(context, interaction)).request.login_hint : null;
-      return await renderLogin(request, reply, 200, { interaction, returnTo: safeReturnTo(query.return_to), username: hint, error: null });
+      return await renderLogin(request, reply, 200, { interaction, returnTo: safeReturnTo(query.return_to), username: null, error: null });
     } catch (error) {
       return showError(reply, error);
     }
