@@ -51,7 +51,12 @@ interface DatabaseResult {
   database: 'sqlite' | 'postgres';
   load: { tuples: number; seconds: number };
   inProcess: InProcessResult;
+  /** The server as configured by default: the store held in memory (`fga.memory_tuples`). */
   http: Record<CaseName, HttpMeasurement>;
+  /** How long the server took to load the store into memory, and what it held then. */
+  memory: MemoryLoad;
+  /** Not a target: the same server with `fga.memory_tuples: 0`, reading the database through its caches. */
+  httpDatabase: Record<CaseName, HttpMeasurement>;
   /**
    * Not a target: Portcullis' check route sent one body over and over, so every check is
    * answered by its check cache. What the HTTP layer, authentication and the service cost
@@ -59,6 +64,49 @@ interface DatabaseResult {
    */
   httpCached: HttpMeasurement;
   bareFastify: HttpMeasurement;
+}
+
+interface MemoryLoad {
+  seconds: number;
+  tuples: number;
+  /** The server's resident memory before the store was loaded and once it was, in MiB. */
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+}
+
+/** A gauge's value in a Prometheus text exposition. */
+function gauge(metrics: string, series: string): number | undefined {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** Sends one check (the store's first read starts its load) and waits until the server holds it in memory. */
+async function waitInMemory(url: string, storeId: string, body: string): Promise<MemoryLoad> {
+  const metrics = async () => (await fetch(`${url}/metrics`)).text();
+  const rssBefore = gauge(await metrics(), 'portcullis_process_resident_memory_bytes') ?? 0;
+  const started = performance.now();
+  await fetch(`${url}/fga/stores/${storeId}/check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body,
+  });
+  for (;;) {
+    const text = await metrics();
+    if (gauge(text, 'portcullis_fga_memory_stores{state="ready"}') === 1) {
+      const load = {
+        seconds: (performance.now() - started) / 1000,
+        tuples: gauge(text, 'portcullis_fga_memory_tuples') ?? 0,
+        rssBeforeMiB: rssBefore / 2 ** 20,
+        rssAfterMiB: (gauge(text, 'portcullis_process_resident_memory_bytes') ?? 0) / 2 ** 20,
+      };
+      log(
+        `  store in memory: ${load.tuples.toLocaleString('en-US')} tuples in ${load.seconds.toFixed(1)} s, resident ${load.rssBeforeMiB.toFixed(0)} → ${load.rssAfterMiB.toFixed(0)} MiB`,
+      );
+      return load;
+    }
+    if (performance.now() - started > 300_000) throw new Error('the store was not held in memory within 300 s');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** A fresh database of the given kind, and how to drop it. */
@@ -94,7 +142,8 @@ async function measureHttp(
   url: string,
   modelId: string,
   storeId: string,
-): Promise<{ cases: Record<CaseName, HttpMeasurement>; cached: HttpMeasurement }> {
+  withCached = true,
+): Promise<{ cases: Record<CaseName, HttpMeasurement>; cached?: HttpMeasurement }> {
   const results = {} as Record<CaseName, HttpMeasurement>;
   for (const name of cases) {
     const bodies = checkBodies(name, modelId);
@@ -111,6 +160,7 @@ async function measureHttp(
     results[name] = await load(`${url}/fga/stores/${storeId}/check`, bodies, { ...http, headers: { authorization: `Bearer ${apiKey}` } });
     log(`  HTTP ${name}: ${results[name].requestsPerSecond.toFixed(0)} req/s, p99 ${results[name].p99} ms`);
   }
+  if (!withCached) return { cases: results };
   const cached = await load(`${url}/fga/stores/${storeId}/check`, checkBodies('direct', modelId).slice(0, 1), {
     ...http,
     headers: { authorization: `Bearer ${apiKey}` },
@@ -153,35 +203,47 @@ async function benchDatabase(kind: 'sqlite' | 'postgres'): Promise<DatabaseResul
 
     log(`${kind}: HTTP (bare Fastify ceiling, then the server started by the CLI)`);
     const ceiling = await bareFastify();
-    const port = await freePort();
-    const config = join(dir, 'portcullis.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        port,
-        issuer: `http://127.0.0.1:${port}`,
-        database: database.url,
-        data_dir: dir,
-        log: { level: 'warn' },
-        keys: { encryption_key: 'bench-key-encryption-key-0123456789' },
-        fga: { preshared_keys: apiKey },
-      }),
-    );
-    const server = spawnChild(['packages/cli/bin/portcullis.js', 'start', '--config', config]);
-    try {
-      await waitReady(`http://127.0.0.1:${port}/healthz`, server);
-      const results = await measureHttp(`http://127.0.0.1:${port}`, loaded.modelId, loaded.storeId);
-      return {
-        database: kind,
-        load: { tuples: loaded.tuples, seconds: loaded.seconds },
-        inProcess,
-        http: results.cases,
-        httpCached: results.cached,
-        bareFastify: ceiling,
-      };
-    } finally {
-      await server.stop();
-    }
+    /** Starts the server with `fga` settings over the defaults, runs `measure` against it, stops it. */
+    const withServer = async <T>(fga: Record<string, unknown>, measure: (url: string) => Promise<T>): Promise<T> => {
+      const port = await freePort();
+      const config = join(dir, 'portcullis.yaml');
+      writeFileSync(
+        config,
+        stringify({
+          port,
+          issuer: `http://127.0.0.1:${port}`,
+          database: database.url,
+          data_dir: dir,
+          log: { level: 'warn' },
+          keys: { encryption_key: 'bench-key-encryption-key-0123456789' },
+          fga: { preshared_keys: apiKey, ...fga },
+        }),
+      );
+      const server = spawnChild(['packages/cli/bin/portcullis.js', 'start', '--config', config]);
+      try {
+        await waitReady(`http://127.0.0.1:${port}/healthz`, server);
+        return await measure(`http://127.0.0.1:${port}`);
+      } finally {
+        await server.stop();
+      }
+    };
+    log(`${kind}: the server with its defaults (the store held in memory)`);
+    const { memory, results } = await withServer({}, async (url) => {
+      const memory = await waitInMemory(url, loaded.storeId, checkBodies('direct', loaded.modelId)[0] as string);
+      return { memory, results: await measureHttp(url, loaded.modelId, loaded.storeId) };
+    });
+    log(`${kind}: the server with fga.memory_tuples: 0 (database reads through the caches; no target)`);
+    const fromDatabase = await withServer({ memory_tuples: 0 }, (url) => measureHttp(url, loaded.modelId, loaded.storeId, false));
+    return {
+      database: kind,
+      load: { tuples: loaded.tuples, seconds: loaded.seconds },
+      inProcess,
+      http: results.cases,
+      memory,
+      httpDatabase: fromDatabase.cases,
+      httpCached: results.cached as HttpMeasurement,
+      bareFastify: ceiling,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await database.drop();
@@ -250,7 +312,11 @@ function table(databases: DatabaseResult[], casbin: CasbinResult | undefined, ch
     }
     for (const name of cases) {
       const m = d.http[name];
-      rows.push([`HTTP ${d.database}`, caseLabels[name], f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
+      rows.push([`HTTP ${d.database}`, `${caseLabels[name]} (store in memory)`, f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
+    }
+    for (const name of cases) {
+      const m = d.httpDatabase[name];
+      rows.push([`HTTP ${d.database}`, `${caseLabels[name]} (database reads)`, f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
     }
     for (const [label, m] of [
       ['one repeated check (check cache)', d.httpCached],
@@ -286,10 +352,14 @@ function table(databases: DatabaseResult[], casbin: CasbinResult | undefined, ch
         m.throughput < 10 ? f(m.throughput, 2) : f(m.throughput, 0),
       ]);
     }
+  const memoryLines = databases.map(
+    (d) =>
+      `${d.database}: the server held ${d.memory.tuples.toLocaleString('en-US')} tuples in memory after ${d.memory.seconds.toFixed(1)} s (resident ${d.memory.rssBeforeMiB.toFixed(0)} → ${d.memory.rssAfterMiB.toFixed(0)} MiB)`,
+  );
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   const line = (r: string[]) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
   const verdictLines = checks.map((v) => `${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value}`);
-  return `${[line(rows[0] ?? []), ...rows.slice(1).map(line)].join('\n')}\n\n${verdictLines.join('\n')}\n`;
+  return `${[line(rows[0] ?? []), ...rows.slice(1).map(line)].join('\n')}\n\n${memoryLines.join('\n')}\n\n${verdictLines.join('\n')}\n`;
 }
 
 const load1 = loadavg()[0] ?? 0;

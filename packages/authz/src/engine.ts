@@ -34,6 +34,8 @@ export interface ReadScope {
    * it. Leave it out to bypass caches (HIGHER_CONSISTENCY).
    */
   cacheKey?: string;
+  /** The reader answers from memory (the store's mirror): shared reads and the per-request memo would only add work. */
+  inMemory?: boolean;
 }
 
 export interface RelationshipQuery {
@@ -122,6 +124,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
       assertTupleFormat(tuple, 'invalid_tuple');
       scope.typesystem.assertValidTuple(tuple, 'invalid_tuple');
     }
+    if (scope.inMemory) return withContextualTuples(scope.reader, contextual ?? []);
     // Shared reads sit under the request's contextual tuples, which belong to that request alone.
     const stored = reads && scope.cacheKey !== undefined ? reads.over(scope.reader, scope.cacheKey) : scope.reader;
     return memoizedReader(withContextualTuples(stored, contextual ?? []));

@@ -26,4 +26,5 @@ export { TypeSystem } from './model/typesystem.ts';
 export { validateModel } from './model/validate.ts';
 export { type Consistency, FgaService, type FgaServiceOptions } from './service.ts';
 export { parseObject, parseUser, type TupleKey } from './tuple-key.ts';
+export { type MirrorPosition, type MirrorSource, TupleMirror, type TupleMirrorOptions, type TupleMirrorStats } from './tuple-mirror.ts';
 export { memoizedReader, type TupleReader, withContextualTuples } from './tuple-reader.ts';

@@ -11,6 +11,7 @@ import type { AuthorizationModel } from './model/types.ts';
 import { TypeSystem } from './model/typesystem.ts';
 import { validateModel } from './model/validate.ts';
 import { assertTupleFormat, parseObject, type TupleKey, tupleKeyString } from './tuple-key.ts';
+import { type MirrorSource, TupleMirror, type TupleMirrorStats } from './tuple-mirror.ts';
 import type { TupleReader } from './tuple-reader.ts';
 
 /** OpenFGA's read consistency preference. */
@@ -40,6 +41,13 @@ export interface FgaServiceOptions extends AuthzEngineOptions {
    * consistency token or asks for HIGHER_CONSISTENCY.
    */
   storeCacheTtlMs?: number;
+  /**
+   * Tuples held in memory over every store (see `TupleMirror`); 0 or unset keeps every store in
+   * the database alone. A store that would not fit is read from the database.
+   */
+  memoryTuples?: number;
+  /** Told when a store's copy in memory fails to load or catch up (it is then read from the database). */
+  onMemoryError?: (storeId: string, error: unknown) => void;
   now?: () => number;
 }
 
@@ -53,6 +61,24 @@ function decodeConsistencyToken(token: string): number {
   const revision = /^r(\d+)$/.exec(text)?.[1];
   if (revision === undefined) throw new FgaError('validation_error', 'invalid consistency_token');
   return Number(revision);
+}
+
+/** The store's tuples and changelog as the in-memory mirror reads them. */
+function mirrorSource(store: Store): MirrorSource {
+  const { tuples, changelog } = store.authz;
+  return {
+    changelogEnd: (storeId) => changelog.end(storeId),
+    async scan(storeId, after, pageSize) {
+      const page = await tuples.read(storeId, {}, { pageSize, after });
+      return {
+        tuples: page.items.map(({ object, relation, user, condition }) =>
+          condition ? { object, relation, user, condition } : { object, relation, user },
+        ),
+        next: page.next,
+      };
+    },
+    changes: (storeId, after, limit) => changelog.after(storeId, after, limit),
+  };
 }
 
 function toReader(store: Store, storeId: string): TupleReader {
@@ -83,6 +109,7 @@ export class FgaService {
   readonly #typesystems = new Map<string, TypeSystem>();
   // One reader per store instead of new closures on every request.
   readonly #readers = new Map<string, TupleReader>();
+  readonly #mirror: TupleMirror | undefined;
 
   constructor(store: Store, options: FgaServiceOptions = {}) {
     this.#store = store;
@@ -91,6 +118,17 @@ export class FgaService {
     this.#maxTuplesPerWrite = options.maxTuplesPerWrite ?? 100;
     this.#maxChecksPerBatch = options.maxChecksPerBatch ?? 50;
     this.#storeCacheTtlMs = options.storeCacheTtlMs ?? 1000;
+    if (options.memoryTuples)
+      this.#mirror = new TupleMirror(mirrorSource(store), {
+        maxTuples: options.memoryTuples,
+        now: this.#now,
+        onError: options.onMemoryError,
+      });
+  }
+
+  /** Stores and tuples held in memory (for metrics); undefined when the mirror is off. */
+  memoryStats(): TupleMirrorStats | undefined {
+    return this.#mirror?.stats();
   }
 
   async createStore(name: string) {
@@ -114,6 +152,7 @@ export class FgaService {
     await this.getStore(storeId);
     this.#storeRecords.delete(storeId);
     this.#latestModels.delete(storeId);
+    this.#mirror?.drop(storeId);
     await this.#store.authz.stores.delete(storeId, this.#now());
   }
 
@@ -423,7 +462,7 @@ export class FgaService {
     return latest && latest.expires > this.#now() ? this.#typesystems.get(`${storeId}/${latest.id}`) : undefined;
   }
 
-  #scopeOf(storeId: string, store: FgaStoreRecord, typesystem: TypeSystem, input: ReadOptions): ReadScope {
+  #scopeOf(storeId: string, store: FgaStoreRecord, typesystem: TypeSystem, input: ReadOptions): ReadScope | Promise<ReadScope> {
     // The cache key carries the revision, so any write makes earlier cached answers unreachable.
     const cacheKey = input.consistency === 'HIGHER_CONSISTENCY' ? undefined : `${storeId}@${store.revision}`;
     let reader = this.#readers.get(storeId);
@@ -432,7 +471,11 @@ export class FgaService {
       reader = toReader(this.#store, storeId);
       this.#readers.set(storeId, reader);
     }
-    return { typesystem, reader, cacheKey };
+    const database: ReadScope = { typesystem, reader, cacheKey };
+    const memory = this.#mirror?.readerAt(storeId, store.revision, reader);
+    if (!memory) return database;
+    if (!(memory instanceof Promise)) return { typesystem, reader: memory, cacheKey, inMemory: true };
+    return memory.then((caughtUp) => (caughtUp ? { typesystem, reader: caughtUp, cacheKey, inMemory: true } : database));
   }
 }
 

@@ -1,3 +1,4 @@
+import { FgaService } from '@portcullis/authz';
 import { fgaRoutes } from '@portcullis/authz/http/routes';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController, type onResponseHookHandler } from 'fastify';
 import { adminRoutes } from './admin/admin-routes.ts';
@@ -88,12 +89,14 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   healthRoutes(app, runtime, metrics);
   const { fga } = config;
   const ttlMs = fga.cache_ttl * 1000;
-  await app.register(fgaRoutes, {
-    prefix: '/fga',
-    store: runtime.store,
-    authorize: fgaAuthorizer(runtime),
+  const permissions = new FgaService(runtime.store, {
     cache: fga.check_cache_entries > 0 && { maxEntries: fga.check_cache_entries, ttlMs },
     readCache: fga.read_cache_tuples > 0 && { maxTuples: fga.read_cache_tuples, ttlMs },
+    memoryTuples: fga.memory_tuples,
+    onMemoryError: (storeId, error) =>
+      app.log.error({ err: error, store_id: storeId }, 'permission store not held in memory: reading it from the database'),
   });
+  metrics.permissionsInMemory(() => permissions.memoryStats());
+  await app.register(fgaRoutes, { prefix: '/fga', store: runtime.store, service: permissions, authorize: fgaAuthorizer(runtime) });
   return app;
 }

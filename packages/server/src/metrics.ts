@@ -127,6 +127,20 @@ export function createMetrics() {
     /** The observer of one route's requests (`route` is its path pattern, or `unmatched`). */
     routeObserver: (route: string) => http.observer(route),
     tokenIssued: (grantType: string, format: string): void => issued.add(grantType, format),
+    /** Gauges of the permission stores held in memory, read from `stats` when scraped. */
+    permissionsInMemory(stats: () => { loading: number; ready: number; tuples: number } | undefined): void {
+      const gauge = (name: string, help: string, value: (s: { loading: number; ready: number; tuples: number }) => MetricValue[]) =>
+        registry.registerMetric({
+          name,
+          help,
+          get: () => ({ name, help, type: 'gauge', aggregator: 'sum', values: value(stats() ?? { loading: 0, ready: 0, tuples: 0 }) }),
+        } as never);
+      gauge('portcullis_fga_memory_stores', 'Permission stores held in memory, by state', (s) => [
+        { labels: { state: 'loading' }, value: s.loading },
+        { labels: { state: 'ready' }, value: s.ready },
+      ]);
+      gauge('portcullis_fga_memory_tuples', 'Relationship tuples held in memory', (s) => [{ labels: {}, value: s.tuples }]);
+    },
   };
 }
 

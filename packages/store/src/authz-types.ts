@@ -120,9 +120,25 @@ export interface TupleStore {
   readByUsers(storeId: string, users: readonly string[], objectType: string, relation: string): Promise<RelationshipTuple[]>;
 }
 
+/** Where a change sits in a store's changelog: the write's revision, then its place in the write. */
+export interface ChangePosition {
+  revision: number;
+  seq: number;
+}
+
+/** A change with its position, for readers that follow the changelog (the in-memory tuple mirror). */
+export interface PositionedChange extends ChangePosition {
+  operation: 'write' | 'delete';
+  tuple: RelationshipTuple;
+}
+
 export interface ChangelogStore {
   /** Changes in write order after the cursor; `next` is the cursor of the last change returned. */
   read(storeId: string, options: { pageSize: number; after?: string; objectType?: string; startTime?: number }): Promise<Page<TupleChange>>;
+  /** The position of the store's last change, if any. */
+  end(storeId: string): Promise<ChangePosition | undefined>;
+  /** Up to `limit` changes after `after` (from the first without it), in write order. */
+  after(storeId: string, after: ChangePosition | undefined, limit: number): Promise<PositionedChange[]>;
 }
 
 export interface AssertionStore {

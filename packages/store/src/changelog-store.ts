@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { ChangelogStore, TupleChange } from './authz-types.ts';
+import type { ChangelogStore, RelationshipTuple, TupleChange } from './authz-types.ts';
 import { decodeCursor, encodeCursor } from './fga-cursor.ts';
 import type { Database } from './schema.ts';
 
@@ -18,17 +18,49 @@ export function changelogStore(db: Kysely<Database>): ChangelogStore {
         query = query.where(sql<boolean>`(${sql.ref('revision')}, ${sql.ref('seq')}) > (${revision}, ${seq})`);
       }
       const rows = await query.orderBy('revision').orderBy('seq').limit(pageSize).execute();
-      const items: TupleChange[] = rows.map((row) => {
-        const tuple_key: TupleChange['tuple_key'] = { object: row.object, relation: row.relation, user: row.user };
-        if (row.condition_name) {
-          tuple_key.condition = { name: row.condition_name };
-          if (row.condition_context) tuple_key.condition.context = JSON.parse(row.condition_context);
-        }
-        return { tuple_key, operation: row.operation, timestamp: Number(row.timestamp) };
-      });
+      const items: TupleChange[] = rows.map((row) => ({
+        tuple_key: rowTuple(row),
+        operation: row.operation,
+        timestamp: Number(row.timestamp),
+      }));
       const last = rows[rows.length - 1];
       // Like OpenFGA, the cursor of the last change is returned so a caller can poll for more.
       return { items, next: last ? encodeCursor([Number(last.revision), Number(last.seq)]) : after };
     },
+    async end(storeId) {
+      const row = await db
+        .selectFrom('fga_changelog')
+        .select(['revision', 'seq'])
+        .where('store_id', '=', storeId)
+        .orderBy('revision', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? { revision: Number(row.revision), seq: Number(row.seq) } : undefined;
+    },
+    async after(storeId, after, limit) {
+      let query = db
+        .selectFrom('fga_changelog')
+        .select(['revision', 'seq', 'operation', 'object', 'relation', 'user', 'condition_name', 'condition_context'])
+        .where('store_id', '=', storeId);
+      if (after) query = query.where(sql<boolean>`(${sql.ref('revision')}, ${sql.ref('seq')}) > (${after.revision}, ${after.seq})`);
+      const rows = await query.orderBy('revision').orderBy('seq').limit(limit).execute();
+      return rows.map((row) => ({ revision: Number(row.revision), seq: Number(row.seq), operation: row.operation, tuple: rowTuple(row) }));
+    },
   };
+}
+
+function rowTuple(row: {
+  object: string;
+  relation: string;
+  user: string;
+  condition_name: string | null;
+  condition_context: string | null;
+}) {
+  const tuple: RelationshipTuple = { object: row.object, relation: row.relation, user: row.user };
+  if (row.condition_name) {
+    tuple.condition = { name: row.condition_name };
+    if (row.condition_context) tuple.condition.context = JSON.parse(row.condition_context);
+  }
+  return tuple;
 }

@@ -12,6 +12,8 @@ export type FgaScope = 'fga:read' | 'fga:write';
 
 export interface FgaRoutesOptions extends FgaServiceOptions {
   store: Store;
+  /** The service to serve (built from `store` and these options when absent). */
+  service?: FgaService;
   /**
    * Throws (or rejects) to deny; an error with `statusCode` 401 or 403 becomes OpenFGA's
    * `unauthenticated` / `forbidden`. May answer synchronously (return nothing) when it needs no I/O.
@@ -43,7 +45,7 @@ declare module 'fastify' {
  * app.register(fgaRoutes, { prefix: '/fga', store, authorize: async (request, scope) => {} });
  */
 export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions): Promise<void> {
-  const service = new FgaService(options.store, options);
+  const service = options.service ?? new FgaService(options.store, options);
 
   // A callback hook, and a synchronous answer goes on at once: promises cost every request.
   app.addHook('onRequest', (request, _reply, done) => {

@@ -146,6 +146,13 @@ export const configSchema = {
       description:
         "Tuples of objects' reads shared across checks per process (OpenFGA: the check iterator cache), kept from an object's second read; 0 turns it off. Keyed by store revision.",
     },
+    memory_tuples: {
+      type: 'integer',
+      default: 2000000,
+      min: 0,
+      description:
+        'Tuples held in memory per process, over every permission store (about 150 bytes each, so some 300 MB at the default): a store that fits is loaded on its first check and kept current from its changelog, so checks read maps instead of the database; one that does not fit is read from the database. A check waits until the copy has every change its revision (or consistency token) includes. 0 turns it off.',
+    },
     cache_ttl: {
       type: 'integer',
       default: 10,

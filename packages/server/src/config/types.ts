@@ -23,7 +23,7 @@ export interface Config {
   passwords: { memory_cost: number; time_cost: number; parallelism: number };
   cache: { registry_ttl_ms: number };
   limits: { body_size: number };
-  fga: { preshared_keys?: string; check_cache_entries: number; read_cache_tuples: number; cache_ttl: number };
+  fga: { preshared_keys?: string; check_cache_entries: number; read_cache_tuples: number; memory_tuples: number; cache_ttl: number };
   shutdown_timeout: number;
   clients: Record<string, unknown>[];
   apis: Record<string, unknown>[];
