@@ -29,6 +29,13 @@ describe('OpenFGA conformance suites through the server on PostgreSQL', () => {
     });
   }
 
+  test('the suites ran against stores held in memory (fga.memory_tuples, on by default)', async () => {
+    const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const ready = Number(/^portcullis_fga_memory_stores\{state="ready"\} (\d+)$/m.exec(metrics)?.[1]);
+    // One store per test of the suites, each loaded on its first check.
+    assert.ok(ready >= 100, `stores in memory: ${ready}`);
+  });
+
   test('the suites cannot be run without credentials', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/fga/stores' });
     assert.equal(response.statusCode, 401);
