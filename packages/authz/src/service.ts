@@ -140,7 +140,11 @@ export class FgaService {
   async getStore(storeId: string) {
     if (!ulidPattern.test(storeId)) throw new FgaError('validation_error', `invalid store_id '${storeId}'`);
     const record = await this.#store.authz.stores.get(storeId);
-    if (!record) throw new FgaError('store_id_not_found', 'No store found for the given id');
+    if (!record) {
+      // Deleted, perhaps by another node: its copy in memory goes too.
+      this.#mirror?.drop(storeId);
+      throw new FgaError('store_id_not_found', 'No store found for the given id');
+    }
     return record;
   }
 

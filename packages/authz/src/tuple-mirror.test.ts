@@ -152,6 +152,34 @@ describe('in-memory tuple mirror', () => {
     assert.equal(mirror.stats().tuples, 15);
   });
 
+  test('a store refused again waits twice as long each time', async () => {
+    let now = 0;
+    const store = new FakeStore();
+    store.write(Array.from({ length: 30 }, (_, i) => t(`doc:${i}`, 'viewer', 'user:anne')));
+    const mirror = new TupleMirror(store, { maxTuples: 20, scanPageSize: 10, retryMs: 1000, now: () => now });
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    mirror.readerAt('s', store.revision, database);
+    await settle();
+    const scansAfterFirst = store.scans;
+    now = 1000; // first wait over: tried again, refused again
+    mirror.readerAt('s', store.revision, database);
+    mirror.readerAt('s', store.revision, database);
+    await settle();
+    const scansAfterSecond = store.scans;
+    assert.ok(scansAfterSecond > scansAfterFirst);
+    now = 2999; // the second wait is 2000 ms
+    mirror.readerAt('s', store.revision, database);
+    await settle();
+    assert.equal(store.scans, scansAfterSecond);
+    now = 3000;
+    mirror.readerAt('s', store.revision, database);
+    mirror.readerAt('s', store.revision, database);
+    await settle();
+    assert.ok(store.scans > scansAfterSecond);
+  });
+
   test('a store that outgrows the limit through its changes leaves memory', async () => {
     const store = new FakeStore();
     store.write([t('doc:1', 'viewer', 'user:anne')]);

@@ -28,7 +28,11 @@ export interface TupleMirrorOptions {
   scanPageSize?: number;
   /** Changes per read while catching up. */
   changePageSize?: number;
-  /** How long a store that did not fit (or failed to load) waits before it is tried again, in ms. */
+  /**
+   * How long a store that did not fit (or failed to load) waits before it is tried again, in ms;
+   * each further refusal doubles the wait, up to a day (a store that did not fit rarely fits later,
+   * and every try scans up to the limit).
+   */
   retryMs?: number;
   now?: () => number;
   /** Told when a store's load or catch-up fails (the store is then read from the database). */
@@ -88,6 +92,8 @@ export class TupleMirror {
   readonly #now: () => number;
   readonly #onError: (storeId: string, error: unknown) => void;
   readonly #stores = new Map<string, MirroredStore>();
+  // Refusals in a row per store, for the back-off; forgotten once the store is held.
+  readonly #refusals = new Map<string, number>();
   // Users and relations repeat across tuples: one string each instead of one per tuple.
   readonly #strings = new Map<string, string>();
 
@@ -128,6 +134,7 @@ export class TupleMirror {
   /** Forgets a store (deleted). */
   drop(storeId: string): void {
     this.#stores.delete(storeId);
+    this.#refusals.delete(storeId);
   }
 
   stats(): TupleMirrorStats {
@@ -151,7 +158,10 @@ export class TupleMirror {
     mirrored.state = 'refused';
     mirrored.objects = new Map();
     mirrored.tuples = 0;
-    mirrored.retryAt = this.#now() + this.#retryMs;
+    const refusals = (this.#refusals.get(storeId) ?? 0) + 1;
+    if (this.#refusals.size >= 10_000) this.#refusals.clear();
+    this.#refusals.set(storeId, refusals);
+    mirrored.retryAt = this.#now() + Math.min(this.#retryMs * 2 ** (refusals - 1), 24 * 3_600_000);
     mirrored.reader = undefined;
   }
 
@@ -179,6 +189,7 @@ export class TupleMirror {
       await this.#applyChanges(storeId, mirrored);
       if (this.#stores.get(storeId) !== mirrored || mirrored.state !== 'loading') return;
       mirrored.state = 'ready';
+      this.#refusals.delete(storeId);
     };
     run()
       .catch((error: unknown) => {
