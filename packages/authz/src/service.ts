@@ -68,14 +68,10 @@ function mirrorSource(store: Store): MirrorSource {
   const { tuples, changelog } = store.authz;
   return {
     changelogEnd: (storeId) => changelog.end(storeId),
-    async scan(storeId, after, pageSize) {
+    // The stored tuples as they come (the mirror keeps only their key and condition).
+    scan: async (storeId, after, pageSize) => {
       const page = await tuples.read(storeId, {}, { pageSize, after });
-      return {
-        tuples: page.items.map(({ object, relation, user, condition }) =>
-          condition ? { object, relation, user, condition } : { object, relation, user },
-        ),
-        next: page.next,
-      };
+      return { tuples: page.items, next: page.next };
     },
     changes: (storeId, after, limit) => changelog.after(storeId, after, limit),
   };

@@ -97,6 +97,6 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       app.log.error({ err: error, store_id: storeId }, 'permission store not held in memory: reading it from the database'),
   });
   metrics.permissionsInMemory(() => permissions.memoryStats());
-  await app.register(fgaRoutes, { prefix: '/fga', store: runtime.store, service: permissions, authorize: fgaAuthorizer(runtime) });
+  await app.register(fgaRoutes, { prefix: '/fga', service: permissions, authorize: fgaAuthorizer(runtime) });
   return app;
 }

@@ -1,3 +1,4 @@
+import type { TupleMirrorStats } from '@portcullis/authz';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -23,10 +24,12 @@ interface MetricValue {
 interface ScrapedMetric {
   name: string;
   help: string;
-  get(): { name: string; help: string; type: 'counter' | 'histogram'; aggregator: 'sum'; values: MetricValue[] };
+  get(): { name: string; help: string; type: MetricType; aggregator: 'sum'; values: MetricValue[] };
 }
 
-function scraped(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValue[]): ScrapedMetric {
+type MetricType = 'counter' | 'gauge' | 'histogram';
+
+function scraped(name: string, help: string, type: MetricType, values: () => MetricValue[]): ScrapedMetric {
   return { name, help, get: () => ({ name, help, type, aggregator: 'sum', values: values() }) };
 }
 
@@ -128,18 +131,22 @@ export function createMetrics() {
     routeObserver: (route: string) => http.observer(route),
     tokenIssued: (grantType: string, format: string): void => issued.add(grantType, format),
     /** Gauges of the permission stores held in memory, read from `stats` when scraped. */
-    permissionsInMemory(stats: () => { loading: number; ready: number; tuples: number } | undefined): void {
-      const gauge = (name: string, help: string, value: (s: { loading: number; ready: number; tuples: number }) => MetricValue[]) =>
-        registry.registerMetric({
-          name,
-          help,
-          get: () => ({ name, help, type: 'gauge', aggregator: 'sum', values: value(stats() ?? { loading: 0, ready: 0, tuples: 0 }) }),
-        } as never);
-      gauge('portcullis_fga_memory_stores', 'Permission stores held in memory, by state', (s) => [
-        { labels: { state: 'loading' }, value: s.loading },
-        { labels: { state: 'ready' }, value: s.ready },
-      ]);
-      gauge('portcullis_fga_memory_tuples', 'Relationship tuples held in memory', (s) => [{ labels: {}, value: s.tuples }]);
+    permissionsInMemory(stats: () => TupleMirrorStats | undefined): void {
+      const current = () => stats() ?? { loading: 0, ready: 0, tuples: 0 };
+      registry.registerMetric(
+        scraped('portcullis_fga_memory_stores', 'Permission stores held in memory, by state', 'gauge', () => {
+          const { loading, ready } = current();
+          return [
+            { labels: { state: 'loading' }, value: loading },
+            { labels: { state: 'ready' }, value: ready },
+          ];
+        }) as never,
+      );
+      registry.registerMetric(
+        scraped('portcullis_fga_memory_tuples', 'Relationship tuples held in memory', 'gauge', () => [
+          { labels: {}, value: current().tuples },
+        ]) as never,
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { ChangelogStore, RelationshipTuple, TupleChange } from './authz-types.ts';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { ChangelogStore, ChangePosition, RelationshipTuple, TupleChange } from './authz-types.ts';
 import { decodeCursor, encodeCursor } from './fga-cursor.ts';
 import type { Database } from './schema.ts';
 
@@ -13,11 +13,10 @@ export function changelogStore(db: Kysely<Database>): ChangelogStore {
       let query = db.selectFrom('fga_changelog').selectAll().where('store_id', '=', storeId);
       if (objectType) query = query.where('object_type', '=', objectType);
       if (startTime !== undefined) query = query.where('timestamp', '>=', startTime);
-      if (after) {
-        const [revision, seq] = decodeCursor(after, isPosition);
-        query = query.where(sql<boolean>`(${sql.ref('revision')}, ${sql.ref('seq')}) > (${revision}, ${seq})`);
-      }
-      const rows = await query.orderBy('revision').orderBy('seq').limit(pageSize).execute();
+      const position = after ? decodeCursor(after, isPosition) : undefined;
+      const rows = await inWriteOrder(query, position && { revision: position[0], seq: position[1] })
+        .limit(pageSize)
+        .execute();
       const items: TupleChange[] = rows.map((row) => ({
         tuple_key: rowTuple(row),
         operation: row.operation,
@@ -39,15 +38,20 @@ export function changelogStore(db: Kysely<Database>): ChangelogStore {
       return row ? { revision: Number(row.revision), seq: Number(row.seq) } : undefined;
     },
     async after(storeId, after, limit) {
-      let query = db
+      const query = db
         .selectFrom('fga_changelog')
         .select(['revision', 'seq', 'operation', 'object', 'relation', 'user', 'condition_name', 'condition_context'])
         .where('store_id', '=', storeId);
-      if (after) query = query.where(sql<boolean>`(${sql.ref('revision')}, ${sql.ref('seq')}) > (${after.revision}, ${after.seq})`);
-      const rows = await query.orderBy('revision').orderBy('seq').limit(limit).execute();
+      const rows = await inWriteOrder(query, after).limit(limit).execute();
       return rows.map((row) => ({ revision: Number(row.revision), seq: Number(row.seq), operation: row.operation, tuple: rowTuple(row) }));
     },
   };
+}
+
+/** `query`'s changes after `after` (all without it), in write order: revision, then place in the write. */
+function inWriteOrder<Q extends SelectQueryBuilder<Database, 'fga_changelog', object>>(query: Q, after: ChangePosition | undefined): Q {
+  const since = after ? query.where(sql<boolean>`(${sql.ref('revision')}, ${sql.ref('seq')}) > (${after.revision}, ${after.seq})`) : query;
+  return since.orderBy('revision').orderBy('seq') as Q;
 }
 
 function rowTuple(row: {

@@ -10,16 +10,14 @@ import { body, changeJson, contextualTuples, pageSize, storeJson, tupleJson, use
 
 export type FgaScope = 'fga:read' | 'fga:write';
 
-export interface FgaRoutesOptions extends FgaServiceOptions {
-  store: Store;
-  /** The service to serve (built from `store` and these options when absent). */
-  service?: FgaService;
+/** The service to serve: one built by the caller, or a store and the options to build it with. */
+export type FgaRoutesOptions = {
   /**
    * Throws (or rejects) to deny; an error with `statusCode` 401 or 403 becomes OpenFGA's
    * `unauthenticated` / `forbidden`. May answer synchronously (return nothing) when it needs no I/O.
    */
   authorize: (request: FastifyRequest, scope: FgaScope) => Promise<void> | undefined;
-}
+} & ({ service: FgaService } | (FgaServiceOptions & { store: Store }));
 
 type Params = { store_id: string; id?: string; authorization_model_id?: string };
 
@@ -45,7 +43,7 @@ declare module 'fastify' {
  * app.register(fgaRoutes, { prefix: '/fga', store, authorize: async (request, scope) => {} });
  */
 export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions): Promise<void> {
-  const service = options.service ?? new FgaService(options.store, options);
+  const service = 'service' in options ? options.service : new FgaService(options.store, options);
 
   // A callback hook, and a synchronous answer goes on at once: promises cost every request.
   app.addHook('onRequest', (request, _reply, done) => {
