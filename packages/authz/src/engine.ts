@@ -1,5 +1,6 @@
 import { type CheckCacheOptions, cachedCheckResolver } from './check/cache.ts';
 import { localChecker } from './check/local-checker.ts';
+import { memoryCheckResolver } from './check/memory-check.ts';
 import type { CheckRequest, CheckResolver, CheckResult, Explanation, ResolutionContext } from './check/types.ts';
 import { FgaError } from './errors.ts';
 import { expand, type UsersetTreeNode } from './expand.ts';
@@ -93,7 +94,11 @@ export interface AuthzEngine {
  */
 export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine {
   const local = localChecker();
-  const head: CheckResolver = options.cache === false ? local : cachedCheckResolver(local, options.cache ?? {});
+  const general: CheckResolver = options.cache === false ? local : cachedCheckResolver(local, options.cache ?? {});
+  // A store in memory is checked by the plain recursion first, before the cache: its answer costs
+  // about what a cache lookup does, and keeping it would cost more (every entry outlives a young
+  // collection). The general resolver, with the cache, decides what the recursion cannot.
+  const head = memoryCheckResolver(general);
   const now = options.now ?? Date.now;
   const reads = options.readCache === false ? undefined : createReadCache({ now, ...options.readCache });
   const listObjectsMax = options.listObjectsMaxResults ?? 1000;
@@ -111,6 +116,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
       reader,
       context: query.context,
       explain,
+      inMemory: scope.inMemory,
       cacheScope: cacheable
         ? `${scope.cacheKey}|${scope.typesystem.id}|${query.context ? JSON.stringify(query.context) : '{}'}`
         : undefined,

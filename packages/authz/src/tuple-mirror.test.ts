@@ -1,76 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type TupleKey, tupleKeyString } from './tuple-key.ts';
-import { type MirrorPosition, type MirrorSource, TupleMirror } from './tuple-mirror.ts';
+import { database, FakeStore, readerOf } from './test-support.ts';
+import type { TupleKey } from './tuple-key.ts';
+import { TupleMirror } from './tuple-mirror.ts';
 import type { TupleReader } from './tuple-reader.ts';
-
-type Change = MirrorPosition & { operation: 'write' | 'delete'; tuple: TupleKey };
-
-/** A store as the database holds it: tuples, a revision per write, a changelog. */
-class FakeStore implements MirrorSource {
-  readonly tuples = new Map<string, TupleKey>();
-  readonly log: Change[] = [];
-  revision = 0;
-  scans = 0;
-  /** Runs between scan pages (a writer racing the load). */
-  duringScan?: (page: number) => void;
-  failScan = false;
-  failChanges = false;
-
-  write(writes: TupleKey[], deletes: TupleKey[] = []): number {
-    this.revision++;
-    let seq = 0;
-    for (const tuple of deletes)
-      if (this.tuples.delete(tupleKeyString(tuple))) this.log.push({ revision: this.revision, seq: seq++, operation: 'delete', tuple });
-    for (const tuple of writes) {
-      this.tuples.set(tupleKeyString(tuple), tuple);
-      this.log.push({ revision: this.revision, seq: seq++, operation: 'write', tuple });
-    }
-    return this.revision;
-  }
-
-  async changelogEnd(): Promise<MirrorPosition | undefined> {
-    const last = this.log[this.log.length - 1];
-    return last && { revision: last.revision, seq: last.seq };
-  }
-
-  async scan(_storeId: string, after: string | undefined, pageSize: number) {
-    if (this.failScan) throw new Error('database down');
-    const page = Number(after ?? 0);
-    this.scans++;
-    this.duringScan?.(page);
-    const sorted = [...this.tuples.keys()].sort();
-    const keys = sorted.slice(page * pageSize, (page + 1) * pageSize);
-    const tuples = keys.map((key) => this.tuples.get(key) as TupleKey);
-    return { tuples, next: (page + 1) * pageSize < sorted.length ? String(page + 1) : undefined };
-  }
-
-  async changes(_storeId: string, after: MirrorPosition | undefined, limit: number) {
-    if (this.failChanges) throw new Error('database down');
-    const from = after ? this.log.findIndex((c) => c.revision > after.revision || (c.revision === after.revision && c.seq > after.seq)) : 0;
-    return from < 0 ? [] : this.log.slice(from, from + limit);
-  }
-}
-
-const database: TupleReader = {
-  readByObject: () => {
-    throw new Error('object reads come from memory');
-  },
-  readByUsers: async () => [],
-};
 
 const t = (object: string, relation: string, user: string): TupleKey => ({ object, relation, user });
 const users = (rows: TupleKey[]) => rows.map((row) => row.user).sort();
-
-/** The mirror's reader of `store` at `revision`, once it has one. */
-async function readerOf(mirror: TupleMirror, store: FakeStore, revision = store.revision): Promise<TupleReader> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const reader = await mirror.readerAt('s', revision, database);
-    if (reader) return reader;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error('the store never came into memory');
-}
 
 describe('in-memory tuple mirror', () => {
   test('a store that fits in one page is read from memory from its first read, like the database', async () => {

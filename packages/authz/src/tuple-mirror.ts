@@ -1,5 +1,5 @@
 import type { TupleKey } from './tuple-key.ts';
-import type { TupleReader } from './tuple-reader.ts';
+import { indexRows, type ObjectTuples, type RowIndex, type TupleReader } from './tuple-reader.ts';
 
 /** Where a change sits in a store's changelog (the write's revision, then its place in the write). */
 export interface MirrorPosition {
@@ -39,10 +39,34 @@ export interface TupleMirrorOptions {
   onError?: (storeId: string, error: unknown) => void;
 }
 
+const none: TupleKey[] = [];
+
+/** Row lists at least this long are indexed when read through `rows`; shorter ones are quicker to walk. */
+const indexFrom = 8;
+
 /** An object's stored tuples by relation; `object` is the one string its tuples share. */
-interface ObjectRows {
-  object: string;
-  byRelation: Map<string, TupleKey[]>;
+class ObjectRows implements ObjectTuples {
+  readonly object: string;
+  readonly byRelation = new Map<string, TupleKey[]>();
+  /** Long row lists indexed on first read through `rows`, each with the list it was built from. */
+  indexes: Map<string, { list: TupleKey[]; index: RowIndex }> | undefined;
+
+  constructor(object: string) {
+    this.object = object;
+  }
+
+  rows(relation: string): readonly TupleKey[] | RowIndex {
+    const list = this.byRelation.get(relation);
+    if (!list) return none;
+    if (list.length < indexFrom) return list;
+    // Lists are replaced, never changed: an index built from this very list is current.
+    const known = this.indexes?.get(relation);
+    if (known?.list === list) return known.index;
+    const index = indexRows(list);
+    this.indexes ??= new Map();
+    this.indexes.set(relation, { list, index });
+    return index;
+  }
 }
 
 interface MirroredStore {
@@ -65,8 +89,6 @@ export interface TupleMirrorStats {
   ready: number;
   tuples: number;
 }
-
-const none: TupleKey[] = [];
 
 /**
  * Whole stores held in memory and kept current from their changelog (like Zanzibar's Leopard
@@ -246,7 +268,7 @@ export class TupleMirror {
   #rowsOf(mirrored: MirroredStore, object: string): ObjectRows {
     let rows = mirrored.objects.get(object);
     if (!rows) {
-      rows = { object, byRelation: new Map() };
+      rows = new ObjectRows(object);
       mirrored.objects.set(object, rows);
     }
     return rows;
@@ -295,6 +317,7 @@ export class TupleMirror {
         mirrored.tuples += next.length - current.length;
         if (next.length > 0) rows.byRelation.set(relation, next);
         else rows.byRelation.delete(relation);
+        rows.indexes?.delete(relation);
       }
       if (rows.byRelation.size === 0) mirrored.objects.delete(object);
     }
@@ -306,6 +329,7 @@ export class TupleMirror {
     // relation's rows are one map lookup away (building the combined list would only cost).
     const reader: TupleReader = {
       readByObject: (object, relation) => mirrored.objects.get(object)?.byRelation.get(relation) ?? none,
+      readObject: (object) => mirrored.objects.get(object),
       readByUsers: (users, objectType, relation) => fallback.readByUsers(users, objectType, relation),
     };
     mirrored.reader = reader;

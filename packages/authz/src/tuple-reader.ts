@@ -26,6 +26,36 @@ export interface TupleReader {
    * on objects of `objectType` by `relation` (user → objects, for ListObjects), in any order.
    */
   readByUsers(users: readonly string[], objectType: string, relation: string): Promise<TupleKey[]>;
+  /**
+   * Optional, for readers over memory: one object's rows, to read relation by relation after a
+   * single lookup of the object (undefined when it has none). Answers what `readByObject` would.
+   */
+  readObject?(object: string): ObjectTuples | undefined;
+}
+
+/** One object's rows in memory, by relation. */
+export interface ObjectTuples {
+  /** The rows of `relation`: a long list indexed (see `RowIndex`), a short one as it is. */
+  rows(relation: string): readonly TupleKey[] | RowIndex;
+}
+
+/** A long row list split for lookups: plain users by name, and the rest to walk. */
+export interface RowIndex {
+  /** Unconditioned tuples whose user is a plain object or a wildcard (`user:anne`, `user:*`), by user. */
+  readonly byUser: ReadonlyMap<string, TupleKey>;
+  /** Every other row: usersets (`group:eng#member`) and conditioned tuples. */
+  readonly rest: readonly TupleKey[];
+}
+
+/** Splits rows into a `RowIndex`. */
+export function indexRows(rows: readonly TupleKey[]): RowIndex {
+  const byUser = new Map<string, TupleKey>();
+  const rest: TupleKey[] = [];
+  for (const row of rows) {
+    if (row.condition?.name || row.user.includes('#')) rest.push(row);
+    else byUser.set(row.user, row);
+  }
+  return { byUser, rest };
 }
 
 /** The request's contextual tuples layered over a reader, as if they were stored. */

@@ -2,79 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createAuthzEngine } from '../engine.ts';
 import { MemoryTuples } from '../memory-tuples.ts';
-import { modelFromDsl } from '../model/dsl.ts';
-import { TypeSystem } from '../model/typesystem.ts';
-import { grantingTuples } from '../test-support.ts';
+import { checkModel, checkTuples, grantingTuples } from '../test-support.ts';
 import type { TupleKey } from '../tuple-key.ts';
 import { memoizedReader, type TupleReader } from '../tuple-reader.ts';
 import { cachedCheckResolver } from './cache.ts';
 import { localChecker } from './local-checker.ts';
 import type { CheckRequest, ResolutionContext } from './types.ts';
 
-const typesystem = new TypeSystem({
-  ...modelFromDsl(`model
-  schema 1.1
-type user
-type group
-  relations
-    define member: [user, user:*, group#member]
-type folder
-  relations
-    define parent: [folder, folder with in_hours]
-    define blocked: [user]
-    define viewer: [user, user:*, user with in_hours, group#member] or viewer from parent
-    define reader: viewer but not blocked
-    define both: viewer and reader
-type document
-  relations
-    define parent: [folder]
-    define owner: [user]
-    define editor: [user, group#member]
-    define viewer: [user, group#member] or owner or editor or viewer from parent
-    define deep: [user, document#deep]
-condition in_hours(hour: int) {
-  hour >= 9 && hour < 17
-}`),
-  id: 'm1',
-});
-
-const t = (object: string, relation: string, user: string, condition?: TupleKey['condition']): TupleKey =>
-  condition ? { object, relation, user, condition } : { object, relation, user };
-
-const stored = [
-  // A three-level chain, with grants on every level in some way.
-  t('document:1', 'parent', 'folder:l3'),
-  t('document:1', 'owner', 'user:owner'),
-  t('document:1', 'editor', 'group:editors#member'),
-  t('group:editors', 'member', 'user:ed'),
-  t('folder:l3', 'parent', 'folder:l2'),
-  t('folder:l2', 'parent', 'folder:l1'),
-  t('folder:l1', 'viewer', 'user:top'),
-  // A userset on an intermediate level, through a nested group.
-  t('folder:l2', 'viewer', 'group:outer#member'),
-  t('group:outer', 'member', 'group:inner#member'),
-  t('group:inner', 'member', 'user:nested'),
-  // A conditioned direct tuple and a conditioned parent link.
-  t('folder:l3', 'viewer', 'user:daytime', { name: 'in_hours', context: {} }),
-  t('document:2', 'parent', 'folder:c1'),
-  t('folder:c1', 'parent', 'folder:c2', { name: 'in_hours', context: {} }),
-  t('folder:c2', 'viewer', 'user:beyond'),
-  // A wildcard on the top of another chain.
-  t('document:3', 'parent', 'folder:w2'),
-  t('folder:w2', 'parent', 'folder:w1'),
-  t('folder:w1', 'viewer', 'user:*'),
-  // A cycle in the parent links.
-  t('document:4', 'parent', 'folder:y1'),
-  t('folder:y1', 'parent', 'folder:y2'),
-  t('folder:y2', 'parent', 'folder:y1'),
-  t('folder:y2', 'viewer', 'user:cyclic'),
-  // Exclusion and intersection.
-  t('folder:l1', 'blocked', 'user:top'),
-  t('folder:l2', 'blocked', 'user:nested'),
-  // A userset chain deeper than the resolution limit.
-  ...Array.from({ length: 30 }, (_, i) => t(`document:d${i}`, 'deep', `document:d${i + 1}#deep`)),
-  t('document:d30', 'deep', 'user:deep'),
-];
+const typesystem = checkModel;
+const stored = checkTuples;
 
 /** Memory tuples behind a reader that answers synchronously, and counts its reads. */
 function synchronousReader(tuples: readonly TupleKey[]): TupleReader & { reads: string[] } {

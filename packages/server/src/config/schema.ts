@@ -137,7 +137,7 @@ export const configSchema = {
       default: 10000,
       min: 0,
       description:
-        'Check sub-problem answers kept per process (OpenFGA: check-query-cache-limit); 0 turns the cache off. Keyed by store revision: a write through this process is seen at once.',
+        'Check sub-problem answers kept per process (OpenFGA: check-query-cache-limit); 0 turns the cache off. Keyed by store revision: a write through this process is seen at once. Checks on a store held in memory are computed each time and skip it.',
     },
     read_cache_tuples: {
       type: 'integer',
