@@ -165,7 +165,7 @@ async function measureHttp(
     ...http,
     headers: { authorization: `Bearer ${apiKey}` },
   });
-  log(`  HTTP one repeated check (answered from the check cache): ${cached.requestsPerSecond.toFixed(0)} req/s`);
+  log(`  HTTP one repeated check: ${cached.requestsPerSecond.toFixed(0)} req/s`);
   return { cases: results, cached };
 }
 
@@ -319,7 +319,7 @@ function table(databases: DatabaseResult[], casbin: CasbinResult | undefined, ch
       rows.push([`HTTP ${d.database}`, `${caseLabels[name]} (database reads)`, f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
     }
     for (const [label, m] of [
-      ['one repeated check (check cache)', d.httpCached],
+      ['one repeated check', d.httpCached],
       ['bare Fastify route', d.bareFastify],
     ] as const)
       rows.push([`HTTP ${d.database}`, label, f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);

@@ -1,6 +1,6 @@
 import { type CheckCacheOptions, cachedCheckResolver } from './check/cache.ts';
 import { localChecker } from './check/local-checker.ts';
-import { memoryCheckResolver } from './check/memory-check.ts';
+import { checkInMemory } from './check/memory-check.ts';
 import type { CheckRequest, CheckResolver, CheckResult, Explanation, ResolutionContext } from './check/types.ts';
 import { FgaError } from './errors.ts';
 import { expand, type UsersetTreeNode } from './expand.ts';
@@ -10,7 +10,7 @@ import { type ListUsersResult, listUsers, type UserFilter } from './list-users.t
 import type { TypeSystem } from './model/typesystem.ts';
 import { createReadCache, type ReadCacheOptions } from './read-cache.ts';
 import { assertTupleFormat, parseObject, parseUser, type TupleKey } from './tuple-key.ts';
-import { memoizedReader, type TupleReader, withContextualTuples } from './tuple-reader.ts';
+import { type MaybePromise, memoizedReader, type TupleReader, withContextualTuples } from './tuple-reader.ts';
 
 export interface AuthzEngineOptions {
   /** Sub-problem cache in front of the local checker; `false` disables it. */
@@ -94,11 +94,7 @@ export interface AuthzEngine {
  */
 export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine {
   const local = localChecker();
-  const general: CheckResolver = options.cache === false ? local : cachedCheckResolver(local, options.cache ?? {});
-  // A store in memory is checked by the plain recursion first, before the cache: its answer costs
-  // about what a cache lookup does, and keeping it would cost more (every entry outlives a young
-  // collection). The general resolver, with the cache, decides what the recursion cannot.
-  const head = memoryCheckResolver(general);
+  const head: CheckResolver = options.cache === false ? local : cachedCheckResolver(local, options.cache ?? {});
   const now = options.now ?? Date.now;
   const reads = options.readCache === false ? undefined : createReadCache({ now, ...options.readCache });
   const listObjectsMax = options.listObjectsMaxResults ?? 1000;
@@ -116,7 +112,6 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
       reader,
       context: query.context,
       explain,
-      inMemory: scope.inMemory,
       cacheScope: cacheable
         ? `${scope.cacheKey}|${scope.typesystem.id}|${query.context ? JSON.stringify(query.context) : '{}'}`
         : undefined,
@@ -136,13 +131,32 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
     return memoizedReader(withContextualTuples(stored, contextual ?? []));
   }
 
+  /**
+   * A store in memory is checked by the plain recursion first, before the cache and before any
+   * per-request state is built: its answer costs about what a cache lookup does, and keeping it
+   * would cost more (every entry outlives a young collection). The general resolver, with the
+   * cache, decides what the recursion cannot, and every explanation.
+   */
+  function decide(
+    scope: ReadScope,
+    context: () => ResolutionContext,
+    reader: TupleReader,
+    tuple: { object: string; relation: string; user: string },
+    explain: boolean,
+  ): MaybePromise<CheckResult> {
+    if (scope.inMemory && !explain) {
+      const allowed = checkInMemory(scope.typesystem, reader, tuple);
+      if (allowed !== undefined) return { allowed };
+    }
+    const { object, relation, user } = tuple;
+    const key = `${object}#${relation}@${user}`;
+    return context().dispatch({ object, relation, user, key, depth: 0, visited: new Set([key]) });
+  }
+
   async function resolve(scope: ReadScope, query: RelationshipQuery, explain: boolean): Promise<CheckResult> {
     validateCheckTuple(scope.typesystem, query.tuple);
     const reader = requestReader(scope, query.contextualTuples);
-    const context = resolutionContext(scope, query, explain, reader);
-    const { object, relation, user } = query.tuple;
-    const key = `${object}#${relation}@${user}`;
-    return context.dispatch({ object, relation, user, key, depth: 0, visited: new Set([key]) });
+    return decide(scope, () => resolutionContext(scope, query, explain, reader), reader, query.tuple, explain);
   }
 
   /** Validates a ListObjects request; its reverse expansion and the check that confirms candidates. */
@@ -165,10 +179,7 @@ export function createAuthzEngine(options: AuthzEngineOptions = {}): AuthzEngine
           context: input.context,
           onObject,
         }),
-      confirm: async (object) => {
-        const key = `${object}#${input.relation}@${input.user}`;
-        return context.dispatch({ object, relation: input.relation, user: input.user, key, depth: 0, visited: new Set([key]) });
-      },
+      confirm: async (object) => decide(input, () => context, reader, { object, relation: input.relation, user: input.user }, false),
     };
   }
 

@@ -1,8 +1,8 @@
 import type { Userset } from '../model/types.ts';
-import type { TypeSystem } from '../model/typesystem.ts';
+import type { RelationDefinition, TypeSystem, UserShapes } from '../model/typesystem.ts';
 import type { TupleKey } from '../tuple-key.ts';
 import type { ObjectTuples, RowIndex, TupleReader } from '../tuple-reader.ts';
-import { type CheckResolver, maxResolutionDepth } from './types.ts';
+import { maxResolutionDepth } from './types.ts';
 
 /**
  * Check over a store held in memory, as plain recursion over booleans: no sub-problem objects,
@@ -27,7 +27,10 @@ interface Walk {
   readonly user: string;
   /** `type:*` for a plain user (public access matches it), undefined for a userset. */
   readonly wildcard: string | undefined;
-  readonly userIsUserset: boolean;
+  readonly userType: string;
+  /** The user's relation when it is a userset (`member` of `group:eng#member`), else ''. */
+  readonly userRelation: string;
+  readonly userIsWildcard: boolean;
   budget: number;
 }
 
@@ -43,13 +46,16 @@ export function checkInMemory(
   budget = defaultBudget,
 ): boolean | undefined {
   const { user } = tuple;
-  const userIsUserset = user.includes('#');
+  const hash = user.indexOf('#');
+  const userType = user.slice(0, user.indexOf(':'));
   const walk: Walk = {
     typesystem,
     reader,
     user,
-    wildcard: userIsUserset ? undefined : `${user.slice(0, user.indexOf(':'))}:*`,
-    userIsUserset,
+    wildcard: hash === -1 ? `${userType}:*` : undefined,
+    userType,
+    userRelation: hash === -1 ? '' : user.slice(hash + 1),
+    userIsWildcard: user.endsWith(':*'),
     budget,
   };
   const outcome = resolve(walk, tuple.object, tuple.relation, 0);
@@ -67,25 +73,32 @@ function resolve(walk: Walk, object: string, relation: string, depth: number): O
 function resolveOn(walk: Walk, object: string, tuples: ObjectTuples | undefined, relation: string, depth: number): Outcome {
   if (--walk.budget < 0) return unknown;
   // A userset is trivially a member of itself (`group:eng#member` is in `group:eng#member`).
-  if (walk.userIsUserset && walk.user === `${object}#${relation}`) return granted;
+  if (walk.userRelation && walk.user === `${object}#${relation}`) return granted;
   const definition = walk.typesystem.relation(object.slice(0, object.indexOf(':')), relation);
   if (!definition) return denied;
-  return rewrite(walk, object, tuples, relation, definition.rewrite, depth);
+  return rewrite(walk, object, tuples, definition, definition.rewrite, depth);
 }
 
 /** Past the depth limit the general resolver reports the error (or the cycle that led there). */
 const tooDeep = (depth: number) => depth + 1 > maxResolutionDepth;
 
-function rewrite(walk: Walk, object: string, tuples: ObjectTuples | undefined, relation: string, userset: Userset, depth: number): Outcome {
-  if (userset.this) return direct(walk, object, tuples, relation, depth);
+function rewrite(
+  walk: Walk,
+  object: string,
+  tuples: ObjectTuples | undefined,
+  definition: RelationDefinition,
+  userset: Userset,
+  depth: number,
+): Outcome {
+  if (userset.this) return direct(walk, object, tuples, definition, depth);
   if (userset.computedUserset)
     return tooDeep(depth) ? unknown : resolveOn(walk, object, tuples, userset.computedUserset.relation, depth + 1);
-  if (userset.tupleToUserset) return tupleToUserset(walk, object, tuples, userset.tupleToUserset, depth);
+  if (userset.tupleToUserset) return tupleToUserset(walk, object, tuples, definition.type, userset.tupleToUserset, depth);
   if (userset.union) {
     // A granting branch decides whatever an undecided one would have said (errors and cycles lose to it).
     let outcome: Outcome = denied;
     for (const child of userset.union.child) {
-      const branch = rewrite(walk, object, tuples, relation, child, depth);
+      const branch = rewrite(walk, object, tuples, definition, child, depth);
       if (branch === granted) return granted;
       if (branch === unknown) outcome = unknown;
     }
@@ -94,24 +107,36 @@ function rewrite(walk: Walk, object: string, tuples: ObjectTuples | undefined, r
   if (userset.intersection) {
     let outcome: Outcome = granted;
     for (const child of userset.intersection.child) {
-      const branch = rewrite(walk, object, tuples, relation, child, depth);
+      const branch = rewrite(walk, object, tuples, definition, child, depth);
       if (branch === denied) return denied;
       if (branch === unknown) outcome = unknown;
     }
     return outcome;
   }
   if (userset.difference) {
-    const base = rewrite(walk, object, tuples, relation, userset.difference.base, depth);
+    const base = rewrite(walk, object, tuples, definition, userset.difference.base, depth);
     if (base === denied) return denied;
     // A cycle under `subtract` denies, so only a certain "not related" there grants.
-    const subtract = rewrite(walk, object, tuples, relation, userset.difference.subtract, depth);
+    const subtract = rewrite(walk, object, tuples, definition, userset.difference.subtract, depth);
     if (subtract === granted) return denied;
     return base === granted && subtract === denied ? granted : unknown;
   }
   return denied;
 }
 
+// Conditioned tuples are left to the general resolver whether or not they still fit the model.
 const conditioned = (tuple: TupleKey) => Boolean(tuple.condition?.name);
+
+/**
+ * Whether an unconditioned tuple naming the user itself (or, with `wildcard`, the wildcard of its
+ * type) fits the relation's type restrictions: tuples written under an older model may not, and
+ * are skipped, as `TypeSystem.isValidTuple` does. Decided by shape, with no string built.
+ */
+function userFits(walk: Walk, shapes: UserShapes, wildcard: boolean): boolean {
+  if (wildcard || walk.userIsWildcard) return shapes.wildcard.has(walk.userType);
+  if (walk.userRelation) return shapes.usersets.get(walk.userType)?.has(walk.userRelation) ?? false;
+  return shapes.plain.has(walk.userType);
+}
 
 /** The rows of `object#relation`: from the object already looked up, or through the reader (undefined if it is not synchronous). */
 function rows(walk: Walk, object: string, tuples: ObjectTuples | undefined, relation: string): readonly TupleKey[] | RowIndex | undefined {
@@ -122,56 +147,52 @@ function rows(walk: Walk, object: string, tuples: ObjectTuples | undefined, rela
   return undefined;
 }
 
-function direct(walk: Walk, object: string, tuples: ObjectTuples | undefined, relation: string, depth: number): Outcome {
-  const read = rows(walk, object, tuples, relation);
+function direct(walk: Walk, object: string, tuples: ObjectTuples | undefined, definition: RelationDefinition, depth: number): Outcome {
+  const read = rows(walk, object, tuples, definition.name);
   if (!read) return unknown;
-  if (!Array.isArray(read)) return directIndexed(walk, read as RowIndex, depth);
+  const shapes = definition.unconditioned;
+  if (!Array.isArray(read)) return directIndexed(walk, read as RowIndex, shapes, depth);
   const list = read as readonly TupleKey[];
-  const { user, wildcard, typesystem } = walk;
+  const { user, wildcard } = walk;
   let outcome: Outcome = denied;
   let usersets = false;
   // The user, or the public wildcard, first: one such tuple decides without following usersets.
   for (const tuple of list) {
     const tupleUser = tuple.user;
     if (tupleUser === user || tupleUser === wildcard) {
-      if (!typesystem.isValidTuple(tuple)) continue;
-      if (!conditioned(tuple)) return granted;
-      outcome = unknown;
+      if (conditioned(tuple)) outcome = unknown;
+      else if (userFits(walk, shapes, tupleUser !== user)) return granted;
     } else if (!usersets && tupleUser.includes('#')) usersets = true;
   }
-  return usersets ? followUsersets(walk, list, outcome, depth) : outcome;
+  return usersets ? followUsersets(walk, list, shapes, outcome, depth) : outcome;
 }
 
 /** `direct` over an indexed list: the user and the wildcard are looked up, the rest walked. */
-function directIndexed(walk: Walk, index: RowIndex, depth: number): Outcome {
-  const { user, wildcard, typesystem } = walk;
-  const own = index.byUser.get(user);
-  if (own && typesystem.isValidTuple(own)) return granted;
-  const publicRow = wildcard === undefined ? undefined : index.byUser.get(wildcard);
-  if (publicRow && typesystem.isValidTuple(publicRow)) return granted;
+function directIndexed(walk: Walk, index: RowIndex, shapes: UserShapes, depth: number): Outcome {
+  const { user, wildcard } = walk;
+  if (index.byUser.has(user) && userFits(walk, shapes, false)) return granted;
+  if (wildcard !== undefined && index.byUser.has(wildcard) && userFits(walk, shapes, true)) return granted;
   let outcome: Outcome = denied;
   // Conditioned tuples naming the user (or the wildcard) are only in the rest.
-  for (const tuple of index.rest) if ((tuple.user === user || tuple.user === wildcard) && typesystem.isValidTuple(tuple)) outcome = unknown;
-  return followUsersets(walk, index.rest, outcome, depth);
+  for (const tuple of index.rest) if (tuple.user === user || tuple.user === wildcard) outcome = unknown;
+  return followUsersets(walk, index.rest, shapes, outcome, depth);
 }
 
 /** The userset rows of a direct relation (`group:eng#member`): each is a sub-problem for the user. */
-function followUsersets(walk: Walk, list: readonly TupleKey[], outcome: Outcome, depth: number): Outcome {
-  const { user, wildcard, typesystem } = walk;
+function followUsersets(walk: Walk, list: readonly TupleKey[], shapes: UserShapes, outcome: Outcome, depth: number): Outcome {
+  const { user, wildcard } = walk;
   for (const tuple of list) {
     const tupleUser = tuple.user;
     if (tupleUser === user || tupleUser === wildcard) continue;
     const hash = tupleUser.indexOf('#');
-    if (hash === -1 || !typesystem.isValidTuple(tuple)) continue;
-    if (conditioned(tuple)) {
+    if (hash === -1) continue;
+    if (conditioned(tuple) || tooDeep(depth)) {
       outcome = unknown;
       continue;
     }
-    if (tooDeep(depth)) {
-      outcome = unknown;
-      continue;
-    }
-    const branch = resolve(walk, tupleUser.slice(0, hash), tupleUser.slice(hash + 1), depth + 1);
+    const relation = tupleUser.slice(hash + 1);
+    if (!shapes.usersets.get(tupleUser.slice(0, tupleUser.indexOf(':')))?.has(relation)) continue;
+    const branch = resolve(walk, tupleUser.slice(0, hash), relation, depth + 1);
     if (branch === granted) return granted;
     if (branch === unknown) outcome = unknown;
   }
@@ -182,45 +203,35 @@ function tupleToUserset(
   walk: Walk,
   object: string,
   tuples: ObjectTuples | undefined,
+  objectType: string,
   ttu: NonNullable<Userset['tupleToUserset']>,
   depth: number,
 ): Outcome {
-  const read = rows(walk, object, tuples, ttu.tupleset.relation);
+  const tupleset = walk.typesystem.relation(objectType, ttu.tupleset.relation);
+  // No such relation: no stored tuple of it fits the model.
+  if (!tupleset) return denied;
+  const read = rows(walk, object, tuples, tupleset.name);
   if (!read) return unknown;
   // A tupleset's rows are plain objects: an index (a long list) holds them in its map.
   const list = Array.isArray(read) ? (read as readonly TupleKey[]) : [...(read as RowIndex).byUser.values(), ...(read as RowIndex).rest];
   const computed = ttu.computedUserset.relation;
   const { typesystem } = walk;
+  const fits = tupleset.unconditioned.plain;
   let outcome: Outcome = denied;
   for (const tuple of list) {
     const parent = tuple.user;
     // Only plain objects lead on (not usersets, not wildcards), to types that define the relation.
     const colon = parent.indexOf(':');
     if (colon <= 0 || parent.includes('#') || parent.endsWith(':*')) continue;
-    if (!typesystem.isValidTuple(tuple) || !typesystem.relation(parent.slice(0, colon), computed)) continue;
     if (conditioned(tuple) || tooDeep(depth)) {
       outcome = unknown;
       continue;
     }
+    const parentType = parent.slice(0, colon);
+    if (!fits.has(parentType) || !typesystem.relation(parentType, computed)) continue;
     const branch = resolve(walk, parent, computed, depth + 1);
     if (branch === granted) return granted;
     if (branch === unknown) outcome = unknown;
   }
   return outcome;
-}
-
-/**
- * A link in the resolver chain: a whole check over a store in memory goes through
- * `checkInMemory` first, and to `delegate` (the general resolver) when that cannot decide.
- */
-export function memoryCheckResolver(delegate: CheckResolver): CheckResolver {
-  return {
-    resolveCheck(request, context) {
-      if (context.inMemory && !context.explain && request.depth === 0) {
-        const allowed = checkInMemory(context.typesystem, context.reader, request);
-        if (allowed !== undefined) return { allowed };
-      }
-      return delegate.resolveCheck(request, context);
-    },
-  };
 }

@@ -58,8 +58,6 @@ export interface ResolutionContext {
   readonly dispatch: (request: CheckRequest) => MaybePromise<CheckResult>;
   /** Identifies what a cached answer depends on: store, model, revision, context, contextual tuples. */
   readonly cacheScope: string | undefined;
-  /** The reader answers from memory, synchronously (a store held in memory). */
-  readonly inMemory?: boolean;
 }
 
 /** A link in the resolver chain (cache → local checker), as OpenFGA's `CheckResolver`. */

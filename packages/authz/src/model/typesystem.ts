@@ -8,6 +8,31 @@ export interface RelationDefinition {
   readonly name: string;
   readonly rewrite: Userset;
   readonly directTypes: readonly RelationReference[];
+  /** The users an unconditioned tuple of this relation may name, by shape (from `directTypes`). */
+  readonly unconditioned: UserShapes;
+}
+
+/** User shapes a relation admits: plain objects and wildcards by type, usersets by type and relation. */
+export interface UserShapes {
+  readonly plain: ReadonlySet<string>;
+  readonly wildcard: ReadonlySet<string>;
+  readonly usersets: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function unconditionedShapes(refs: readonly RelationReference[]): UserShapes {
+  const plain = new Set<string>();
+  const wildcard = new Set<string>();
+  const usersets = new Map<string, Set<string>>();
+  for (const ref of refs) {
+    if (ref.condition) continue;
+    if (ref.wildcard) wildcard.add(ref.type);
+    else if (ref.relation) {
+      const relations = usersets.get(ref.type) ?? new Set<string>();
+      relations.add(ref.relation);
+      usersets.set(ref.type, relations);
+    } else plain.add(ref.type);
+  }
+  return { plain, wildcard, usersets };
 }
 
 /** The relations of one object a rule reads, and whether they are all those its type holds tuples for. */
@@ -30,7 +55,7 @@ export class TypeSystem {
       const relations = new Map<string, RelationDefinition>();
       for (const [name, rewrite] of Object.entries(definition.relations ?? {})) {
         const directTypes = definition.metadata?.relations?.[name]?.directly_related_user_types ?? [];
-        relations.set(name, { type: definition.type, name, rewrite, directTypes });
+        relations.set(name, { type: definition.type, name, rewrite, directTypes, unconditioned: unconditionedShapes(directTypes) });
       }
       this.#types.set(definition.type, relations);
     }
