@@ -5,7 +5,7 @@
  * HTTP ceiling. Each side runs in its own child process. Writes bench/results/authz-<time>.json
  * and prints a table with the targets' PASS/FAIL.
  *
- *   node bench/authz/run.ts [--databases sqlite,postgres] [--no-casbin] [--duration 8] [--warmup 2]
+ *   node bench/authz/run.ts [--databases sqlite,postgres] [--no-casbin] [--duration 8] [--warmup 2] [--rounds 3]
  *                           [--connections 10] [--quick]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
   },
   strict: true,
@@ -33,6 +34,7 @@ const { values } = parseArgs({
 const postgresAdmin = process.env.PORTCULLIS_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const cases: CaseName[] = ['direct', 'userset', 'ttu3'];
 const caseLabels: Record<CaseName, string> = { direct: 'direct', userset: 'userset', ttu3: '3-level TTU' };
+const rounds = Math.max(1, Number(values.rounds));
 const http = { connections: Number(values.connections), duration: Number(values.duration), warmup: Number(values.warmup) };
 const inProcessOptions = values.quick ? { latencyIterations: 1000, latencyMs: 2000, throughputMs: 1000 } : {};
 const apiKey = `bench-${Math.random().toString(36).slice(2)}-key-0123456789`;
@@ -58,12 +60,15 @@ interface DatabaseResult {
   /** Not a target: the same server with `fga.memory_tuples: 0`, reading the database through its caches. */
   httpDatabase: Record<CaseName, HttpMeasurement>;
   /**
-   * Not a target: Portcullis' check route sent one body over and over, so every check is
-   * answered by its check cache. What the HTTP layer, authentication and the service cost
-   * before any tuple is read: the most any case could reach on this machine.
+   * Not a target: Portcullis' check route sent one body over and over (a store in memory
+   * answers it by a few map lookups; the database path, from its check cache). What the HTTP
+   * layer, authentication and the service cost: about the most any case could reach here.
    */
   httpCached: HttpMeasurement;
+  /** The ceiling: the bare route's median over the rounds, measured between the server's runs. */
   bareFastify: HttpMeasurement;
+  /** Every round of the in-memory server's cases and of the bare route. */
+  httpRounds: Record<CaseName | 'bareFastify', HttpMeasurement[]>;
 }
 
 interface MemoryLoad {
@@ -138,17 +143,43 @@ function checkBodies(name: CaseName, modelId: string): string[] {
     .map((tuple_key) => JSON.stringify({ authorization_model_id: modelId, tuple_key }));
 }
 
+/** Each round's ratio of a case to the bare route measured beside it, in percent. */
+function perRound(d: DatabaseResult, name: CaseName): string {
+  return d.httpRounds[name]
+    .map((m, i) => `${((m.requestsPerSecond / (d.httpRounds.bareFastify[i]?.requestsPerSecond ?? Number.NaN)) * 100).toFixed(0)}%`)
+    .join(', ');
+}
+
+/** The run with the median rate, its errors counted over every run. */
+function median(runs: HttpMeasurement[]): HttpMeasurement {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const middle = sorted[Math.floor(sorted.length / 2)] as HttpMeasurement;
+  return { ...middle, errors: runs.reduce((n, r) => n + r.errors, 0), non2xx: runs.reduce((n, r) => n + r.non2xx, 0) };
+}
+
+interface HttpRounds {
+  cases: Record<CaseName, HttpMeasurement>;
+  /** Every round's measurement, per case (and of the ceiling). */
+  rounds: Record<CaseName | 'bareFastify', HttpMeasurement[]>;
+  ceiling?: HttpMeasurement;
+  cached?: HttpMeasurement;
+}
+
+/**
+ * The check cases over HTTP, in `rounds` interleaved with the bare route (when `ceilingUrl` is
+ * given): odd rounds measure the bare route first, even rounds last, so a slow or fast moment of
+ * a shared machine falls on both sides; medians are compared. Warm-up only in the first round.
+ */
 async function measureHttp(
   url: string,
   modelId: string,
   storeId: string,
-  withCached = true,
-): Promise<{ cases: Record<CaseName, HttpMeasurement>; cached?: HttpMeasurement }> {
-  const results = {} as Record<CaseName, HttpMeasurement>;
+  options: { rounds: number; ceilingUrl?: string; withCached: boolean },
+): Promise<HttpRounds> {
+  const runs = { direct: [], userset: [], ttu3: [], bareFastify: [] } as HttpRounds['rounds'];
   for (const name of cases) {
-    const bodies = checkBodies(name, modelId);
     // Every case is granted: a few requests are checked before the load runs.
-    for (const body of bodies.slice(0, 5)) {
+    for (const body of checkBodies(name, modelId).slice(0, 5)) {
       const response = await fetch(`${url}/fga/stores/${storeId}/check`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -157,30 +188,43 @@ async function measureHttp(
       const answer = (await response.json()) as { allowed?: boolean };
       if (!answer.allowed) throw new Error(`HTTP ${name}: ${body} answered ${response.status} ${JSON.stringify(answer)}`);
     }
-    results[name] = await load(`${url}/fga/stores/${storeId}/check`, bodies, { ...http, headers: { authorization: `Bearer ${apiKey}` } });
-    log(`  HTTP ${name}: ${results[name].requestsPerSecond.toFixed(0)} req/s, p99 ${results[name].p99} ms`);
   }
-  if (!withCached) return { cases: results };
+  for (let round = 1; round <= options.rounds; round++) {
+    const settings = { ...http, warmup: round === 1 ? http.warmup : 0 };
+    const bare = async () => {
+      if (!options.ceilingUrl) return;
+      const result = await load(`${options.ceilingUrl}/fga/stores/x/check`, checkBodies('direct', 'x'), settings);
+      runs.bareFastify.push(result);
+      log(`  round ${round} bare Fastify: ${result.requestsPerSecond.toFixed(0)} req/s`);
+    };
+    if (round % 2 === 1) await bare();
+    for (const name of cases) {
+      const result = await load(`${url}/fga/stores/${storeId}/check`, checkBodies(name, modelId), {
+        ...settings,
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      runs[name].push(result);
+      log(`  round ${round} HTTP ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms`);
+    }
+    if (round % 2 === 0) await bare();
+  }
+  const results = { direct: median(runs.direct), userset: median(runs.userset), ttu3: median(runs.ttu3) };
+  const ceiling = options.ceilingUrl ? median(runs.bareFastify) : undefined;
+  if (!options.withCached) return { cases: results, rounds: runs, ceiling };
   const cached = await load(`${url}/fga/stores/${storeId}/check`, checkBodies('direct', modelId).slice(0, 1), {
     ...http,
     headers: { authorization: `Bearer ${apiKey}` },
   });
   log(`  HTTP one repeated check: ${cached.requestsPerSecond.toFixed(0)} req/s`);
-  return { cases: results, cached };
+  return { cases: results, rounds: runs, ceiling, cached };
 }
 
-async function bareFastify(): Promise<HttpMeasurement> {
+/** The bare Fastify ceiling as a child process, left running while the server is measured. */
+async function startBareFastify(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawnChild(['bench/authz/bare-fastify.ts', String(port)]);
-  try {
-    await waitReady(`http://127.0.0.1:${port}/healthz`, child);
-    const url = `http://127.0.0.1:${port}/fga/stores/x/check`;
-    const result = await load(url, checkBodies('direct', 'x'), http);
-    log(`  bare Fastify: ${result.requestsPerSecond.toFixed(0)} req/s`);
-    return result;
-  } finally {
-    await child.stop();
-  }
+  await waitReady(`http://127.0.0.1:${port}/healthz`, child);
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.stop() };
 }
 
 async function benchDatabase(kind: 'sqlite' | 'postgres'): Promise<DatabaseResult> {
@@ -201,8 +245,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgres'): Promise<DatabaseResul
       JSON.stringify(inProcessOptions),
     ]);
 
-    log(`${kind}: HTTP (bare Fastify ceiling, then the server started by the CLI)`);
-    const ceiling = await bareFastify();
+    log(`${kind}: HTTP: the server started by the CLI, in rounds with the bare Fastify ceiling`);
     /** Starts the server with `fga` settings over the defaults, runs `measure` against it, stops it. */
     const withServer = async <T>(fga: Record<string, unknown>, measure: (url: string) => Promise<T>): Promise<T> => {
       const port = await freePort();
@@ -228,12 +271,18 @@ async function benchDatabase(kind: 'sqlite' | 'postgres'): Promise<DatabaseResul
       }
     };
     log(`${kind}: the server with its defaults (the store held in memory)`);
+    const ceiling = await startBareFastify();
     const { memory, results } = await withServer({}, async (url) => {
       const memory = await waitInMemory(url, loaded.storeId, checkBodies('direct', loaded.modelId)[0] as string);
-      return { memory, results: await measureHttp(url, loaded.modelId, loaded.storeId) };
-    });
+      return {
+        memory,
+        results: await measureHttp(url, loaded.modelId, loaded.storeId, { rounds, ceilingUrl: ceiling.url, withCached: true }),
+      };
+    }).finally(() => ceiling.stop());
     log(`${kind}: the server with fga.memory_tuples: 0 (database reads through the caches; no target)`);
-    const fromDatabase = await withServer({ memory_tuples: 0 }, (url) => measureHttp(url, loaded.modelId, loaded.storeId, false));
+    const fromDatabase = await withServer({ memory_tuples: 0 }, (url) =>
+      measureHttp(url, loaded.modelId, loaded.storeId, { rounds: 1, withCached: false }),
+    );
     return {
       database: kind,
       load: { tuples: loaded.tuples, seconds: loaded.seconds },
@@ -242,7 +291,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgres'): Promise<DatabaseResul
       memory,
       httpDatabase: fromDatabase.cases,
       httpCached: results.cached as HttpMeasurement,
-      bareFastify: ceiling,
+      bareFastify: results.ceiling as HttpMeasurement,
+      httpRounds: results.rounds,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -284,7 +334,7 @@ function verdicts(databases: DatabaseResult[], casbin: CasbinResult | undefined)
       const clean = d.http[name].errors === 0 && d.http[name].non2xx === 0;
       out.push({
         target: `HTTP ${caseLabels[name]} check ≥ 50% of bare Fastify (${d.database})`,
-        value: `${(ratio * 100).toFixed(0)}% (${d.http[name].requestsPerSecond.toFixed(0)} / ${d.bareFastify.requestsPerSecond.toFixed(0)} req/s)${clean ? '' : ' with errors'}`,
+        value: `${(ratio * 100).toFixed(0)}% (medians ${d.http[name].requestsPerSecond.toFixed(0)} / ${d.bareFastify.requestsPerSecond.toFixed(0)} req/s; rounds ${perRound(d, name)})${clean ? '' : ' with errors'}`,
         pass: ratio >= 0.5 && clean,
       });
     }
@@ -320,7 +370,7 @@ function table(databases: DatabaseResult[], casbin: CasbinResult | undefined, ch
     }
     for (const [label, m] of [
       ['one repeated check', d.httpCached],
-      ['bare Fastify route', d.bareFastify],
+      ['bare Fastify route (median of rounds)', d.bareFastify],
     ] as const)
       rows.push([`HTTP ${d.database}`, label, f(m.p50, 0), f(m.p99, 0), f(m.requestsPerSecond, 0)]);
     for (const which of ['typical', 'wide'] as const) {
