@@ -177,9 +177,11 @@ async function measureHttp(
   options: { rounds: number; ceilingUrl?: string; withCached: boolean },
 ): Promise<HttpRounds> {
   const runs = { direct: [], userset: [], ttu3: [], bareFastify: [] } as HttpRounds['rounds'];
+  const bodies = { direct: checkBodies('direct', modelId), userset: checkBodies('userset', modelId), ttu3: checkBodies('ttu3', modelId) };
+  const bareBodies = checkBodies('direct', 'x');
   for (const name of cases) {
     // Every case is granted: a few requests are checked before the load runs.
-    for (const body of checkBodies(name, modelId).slice(0, 5)) {
+    for (const body of bodies[name].slice(0, 5)) {
       const response = await fetch(`${url}/fga/stores/${storeId}/check`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -193,13 +195,13 @@ async function measureHttp(
     const settings = { ...http, warmup: round === 1 ? http.warmup : 0 };
     const bare = async () => {
       if (!options.ceilingUrl) return;
-      const result = await load(`${options.ceilingUrl}/fga/stores/x/check`, checkBodies('direct', 'x'), settings);
+      const result = await load(`${options.ceilingUrl}/fga/stores/x/check`, bareBodies, settings);
       runs.bareFastify.push(result);
       log(`  round ${round} bare Fastify: ${result.requestsPerSecond.toFixed(0)} req/s`);
     };
     if (round % 2 === 1) await bare();
     for (const name of cases) {
-      const result = await load(`${url}/fga/stores/${storeId}/check`, checkBodies(name, modelId), {
+      const result = await load(`${url}/fga/stores/${storeId}/check`, bodies[name], {
         ...settings,
         headers: { authorization: `Bearer ${apiKey}` },
       });
@@ -211,7 +213,7 @@ async function measureHttp(
   const results = { direct: median(runs.direct), userset: median(runs.userset), ttu3: median(runs.ttu3) };
   const ceiling = options.ceilingUrl ? median(runs.bareFastify) : undefined;
   if (!options.withCached) return { cases: results, rounds: runs, ceiling };
-  const cached = await load(`${url}/fga/stores/${storeId}/check`, checkBodies('direct', modelId).slice(0, 1), {
+  const cached = await load(`${url}/fga/stores/${storeId}/check`, bodies.direct.slice(0, 1), {
     ...http,
     headers: { authorization: `Bearer ${apiKey}` },
   });

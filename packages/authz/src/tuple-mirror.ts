@@ -48,8 +48,8 @@ const indexFrom = 8;
 class ObjectRows implements ObjectTuples {
   readonly object: string;
   readonly byRelation = new Map<string, TupleKey[]>();
-  /** Long row lists indexed on first read through `rows`, each with the list it was built from. */
-  indexes: Map<string, { list: TupleKey[]; index: RowIndex }> | undefined;
+  /** Long row lists indexed on first read through `rows`; a change to a list drops its index. */
+  indexes: Map<string, RowIndex> | undefined;
 
   constructor(object: string) {
     this.object = object;
@@ -59,12 +59,11 @@ class ObjectRows implements ObjectTuples {
     const list = this.byRelation.get(relation);
     if (!list) return none;
     if (list.length < indexFrom) return list;
-    // Lists are replaced, never changed: an index built from this very list is current.
     const known = this.indexes?.get(relation);
-    if (known?.list === list) return known.index;
+    if (known) return known;
     const index = indexRows(list);
     this.indexes ??= new Map();
-    this.indexes.set(relation, { list, index });
+    this.indexes.set(relation, index);
     return index;
   }
 }

@@ -94,25 +94,10 @@ function rewrite(
   if (userset.computedUserset)
     return tooDeep(depth) ? unknown : resolveOn(walk, object, tuples, userset.computedUserset.relation, depth + 1);
   if (userset.tupleToUserset) return tupleToUserset(walk, object, tuples, definition.type, userset.tupleToUserset, depth);
-  if (userset.union) {
-    // A granting branch decides whatever an undecided one would have said (errors and cycles lose to it).
-    let outcome: Outcome = denied;
-    for (const child of userset.union.child) {
-      const branch = rewrite(walk, object, tuples, definition, child, depth);
-      if (branch === granted) return granted;
-      if (branch === unknown) outcome = unknown;
-    }
-    return outcome;
-  }
-  if (userset.intersection) {
-    let outcome: Outcome = granted;
-    for (const child of userset.intersection.child) {
-      const branch = rewrite(walk, object, tuples, definition, child, depth);
-      if (branch === denied) return denied;
-      if (branch === unknown) outcome = unknown;
-    }
-    return outcome;
-  }
+  // Union: a grant decides; intersection: a denial does, whatever an undecided branch would have
+  // said (errors and cycles lose to a decisive branch in the general resolver too).
+  if (userset.union) return decisive(walk, object, tuples, definition, userset.union.child, granted, depth);
+  if (userset.intersection) return decisive(walk, object, tuples, definition, userset.intersection.child, denied, depth);
   if (userset.difference) {
     const base = rewrite(walk, object, tuples, definition, userset.difference.base, depth);
     if (base === denied) return denied;
@@ -122,6 +107,25 @@ function rewrite(
     return base === granted && subtract === denied ? granted : unknown;
   }
   return denied;
+}
+
+/** The first branch answering `decides` decides; otherwise the other answer, or unknown if any branch was. */
+function decisive(
+  walk: Walk,
+  object: string,
+  tuples: ObjectTuples | undefined,
+  definition: RelationDefinition,
+  children: readonly Userset[],
+  decides: typeof granted | typeof denied,
+  depth: number,
+): Outcome {
+  let outcome: Outcome = decides === granted ? denied : granted;
+  for (const child of children) {
+    const branch = rewrite(walk, object, tuples, definition, child, depth);
+    if (branch === decides) return decides;
+    if (branch === unknown) outcome = unknown;
+  }
+  return outcome;
 }
 
 // Conditioned tuples are left to the general resolver whether or not they still fit the model.
@@ -212,26 +216,27 @@ function tupleToUserset(
   if (!tupleset) return denied;
   const read = rows(walk, object, tuples, tupleset.name);
   if (!read) return unknown;
-  // A tupleset's rows are plain objects: an index (a long list) holds them in its map.
-  const list = Array.isArray(read) ? (read as readonly TupleKey[]) : [...(read as RowIndex).byUser.values(), ...(read as RowIndex).rest];
+  // A tupleset's rows are plain objects: an index (a long list) holds them in its map, the rest beside it.
+  const lists: Array<Iterable<TupleKey>> = Array.isArray(read) ? [read] : [(read as RowIndex).byUser.values(), (read as RowIndex).rest];
   const computed = ttu.computedUserset.relation;
   const { typesystem } = walk;
   const fits = tupleset.unconditioned.plain;
   let outcome: Outcome = denied;
-  for (const tuple of list) {
-    const parent = tuple.user;
-    // Only plain objects lead on (not usersets, not wildcards), to types that define the relation.
-    const colon = parent.indexOf(':');
-    if (colon <= 0 || parent.includes('#') || parent.endsWith(':*')) continue;
-    if (conditioned(tuple) || tooDeep(depth)) {
-      outcome = unknown;
-      continue;
+  for (const list of lists)
+    for (const tuple of list) {
+      const parent = tuple.user;
+      // Only plain objects lead on (not usersets, not wildcards), to types that define the relation.
+      const colon = parent.indexOf(':');
+      if (colon <= 0 || parent.includes('#') || parent.endsWith(':*')) continue;
+      if (conditioned(tuple) || tooDeep(depth)) {
+        outcome = unknown;
+        continue;
+      }
+      const parentType = parent.slice(0, colon);
+      if (!fits.has(parentType) || !typesystem.relation(parentType, computed)) continue;
+      const branch = resolve(walk, parent, computed, depth + 1);
+      if (branch === granted) return granted;
+      if (branch === unknown) outcome = unknown;
     }
-    const parentType = parent.slice(0, colon);
-    if (!fits.has(parentType) || !typesystem.relation(parentType, computed)) continue;
-    const branch = resolve(walk, parent, computed, depth + 1);
-    if (branch === granted) return granted;
-    if (branch === unknown) outcome = unknown;
-  }
   return outcome;
 }
