@@ -42,6 +42,10 @@ export interface RatioResult extends RatioCheck {
   perRound: number[];
   /** Denominator's CPU µs/req over the numerator's: the req/s ratio on an uncontended core. */
   cpuCostRatio: number | undefined;
+  /** The numerator's req/s the check needs (min × the denominator's median). */
+  neededRate: number | undefined;
+  /** neededRate over the bound's median req/s: above 1, no implementation on this stack could pass. */
+  neededShareOfBound: number | undefined;
   pass: boolean;
 }
 
@@ -102,7 +106,10 @@ export function ratios(checks: readonly RatioCheck[], summaries: TargetSummary[]
       const numeratorCost = cost(check.numerator);
       const denominatorCost = cost(check.denominator);
       const cpuCostRatio = numeratorCost && denominatorCost ? denominatorCost / numeratorCost : undefined;
-      return { ...check, ratio, perRound, cpuCostRatio, pass: ratio !== undefined && ratio >= check.min };
+      const neededRate = Number.isFinite(bottom) ? check.min * bottom : undefined;
+      const bound = check.bound ? byId.get(check.bound)?.requestsPerSecond.median : undefined;
+      const neededShareOfBound = neededRate !== undefined && bound ? neededRate / bound : undefined;
+      return { ...check, ratio, perRound, cpuCostRatio, neededRate, neededShareOfBound, pass: ratio !== undefined && ratio >= check.min };
     });
 }
 
@@ -132,16 +139,18 @@ export function markdown(options: {
   }
   lines.push(
     '',
-    '| check | ratio (req/s medians) | per round | CPU-cost ratio | target | result |',
-    '| --- | ---: | --- | ---: | ---: | --- |',
+    '| check | ratio (req/s medians) | per round | CPU-cost ratio | target | needs req/s (share of the bound) | result |',
+    '| --- | ---: | --- | ---: | ---: | ---: | --- |',
   );
   for (const r of options.ratioResults) {
+    const needs =
+      r.neededShareOfBound === undefined ? fmt(r.neededRate) : `${fmt(r.neededRate)} (${pct(r.neededShareOfBound)} of \`${r.bound}\`)`;
     lines.push(
-      `| ${r.description} | ${fmt(r.ratio, 2)} | ${r.perRound.map((x) => x.toFixed(2)).join(', ')} | ${fmt(r.cpuCostRatio, 2)} | ≥ ${r.min} | ${r.pass ? 'PASS' : 'FAIL'} |`,
+      `| ${r.description} | ${fmt(r.ratio, 2)} | ${r.perRound.map((x) => x.toFixed(2)).join(', ')} | ${fmt(r.cpuCostRatio, 2)} | ≥ ${r.min} | ${needs} | ${r.pass ? 'PASS' : 'FAIL'} |`,
     );
   }
   const clean = options.summaries.every(errorFree);
-  lines.push(`| zero errors, timeouts and non-2xx for every target | | | | 0 | ${clean ? 'PASS' : 'FAIL'} |`);
+  lines.push(`| zero errors, timeouts and non-2xx for every target | | | | 0 | | ${clean ? 'PASS' : 'FAIL'} |`);
   if (options.notes.length) lines.push('', ...options.notes.map((n) => `> ${n}`));
   return `${lines.join('\n')}\n`;
 }

@@ -249,8 +249,11 @@ describe('forms are protected against CSRF and the login against guessing', () =
       }),
     );
     step = await browser.submit(step.html, '/login', { username: people.anne.username, password: people.anne.password });
-    assert.match(step.url, /\/consent\?/);
+    assert.match(step.html, /<form[^>]*action="\/consent"/, 'the sign-in answers with the consent page');
     const interaction = /name="interaction" value="([^"]+)"/.exec(step.html)?.[1] as string;
+    const reloaded = await browser.follow(`${server.issuer}/consent?interaction=${interaction}`);
+    assert.equal(reloaded.response.status, 200, 'GET /consent shows the same page again');
+    assert.match(reloaded.html, new RegExp(`name="interaction" value="${interaction}"`));
     const forged = await browser.request(`${server.issuer}/consent`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -108,7 +108,8 @@ describe('authorization code flow with openid-client (RFC 6749 §4.1, RFC 7636, 
     const silent = await browser.follow(url());
     assert.match(silent.leftTo ?? '', /[?&]code=/, 'signed in with consent remembered: straight back with a code');
     const prompted = await browser.follow(url({ prompt: 'consent' }));
-    assert.match(prompted.url, /\/consent\?/);
+    assert.match(prompted.url, /\/oauth2\/authorize\?/, 'the consent page is answered at the authorization URL');
+    assert.match(prompted.html, /<form[^>]*action="\/consent"/);
   });
 });
 

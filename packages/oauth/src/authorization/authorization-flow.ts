@@ -13,11 +13,15 @@ import {
 } from './authorization-request.ts';
 import { pendingRequests } from './pending-requests.ts';
 
-/** What the authorization endpoint does next. */
+/**
+ * What the authorization endpoint does next. A consent step carries what its page shows (the
+ * application, the request and the signed-in account), so the page can be answered where the
+ * browser already is instead of through another redirect and another read of each.
+ */
 export type AuthorizationStep =
   | { kind: 'redirect'; url: string }
   | { kind: 'login'; interactionId: string }
-  | { kind: 'consent'; interactionId: string };
+  | { kind: 'consent'; interactionId: string; client: Client; request: AuthorizationRequest; user: UserRecord };
 
 interface Pending {
   interactionId: string;
@@ -148,7 +152,7 @@ async function decide(
   if (request.prompt.includes('none')) {
     throw new AuthorizationRedirectError('consent_required', 'the user must approve this application', request.redirect_uri, request.state);
   }
-  return { kind: 'consent', interactionId: pending.interactionId };
+  return { kind: 'consent', interactionId: pending.interactionId, client, request, user };
 }
 
 /**

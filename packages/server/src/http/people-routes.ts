@@ -62,11 +62,27 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
 
   const respond = (request: FastifyRequest, reply: FastifyReply, step: AuthorizationStep): FastifyReply | Promise<FastifyReply> => {
     if (step.kind === 'redirect') return reply.code(303).header('cache-control', 'no-store').redirect(step.url, 303);
-    // The sign-in page is answered at once, where the browser already is, rather than through a
-    // redirect to /login: one round trip fewer for every sign-in (its form still posts to /login).
+    // The sign-in and consent pages are answered at once, where the browser already is, rather
+    // than through a redirect to /login or /consent: one round trip fewer for each (their forms
+    // still post to /login and /consent, which also answer GET for a page reloaded there).
     if (step.kind === 'login')
       return renderLogin(request, reply, 200, { interaction: step.interactionId, returnTo: null, username: null, error: null });
-    return reply.redirect(`/consent?interaction=${encodeURIComponent(step.interactionId)}`, 303);
+    return renderConsent(request, reply, step);
+  };
+
+  const renderConsent = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    step: Extract<AuthorizationStep, { kind: 'consent' }>,
+  ): Promise<FastifyReply> => {
+    const page = consentPage({
+      csrf: csrf.token(request, reply),
+      interaction: step.interactionId,
+      clientName: step.client.client_name,
+      userName: step.user.name ?? step.user.username,
+      permissions: await describeScopes(context, step.request.scope, step.request.resource),
+    });
+    return sendPage(reply, 200, page, [originOf(step.request.redirect_uri)]);
   };
 
   /** Errors that cannot go back to the application are explained on a page. */
@@ -167,14 +183,7 @@ export function peopleRoutes(app: FastifyInstance, runtime: Runtime): void {
       const session = await sessionOf(request);
       const user = session && (await context.people.users.get(session.user_id));
       if (!session || !user) return reply.redirect(`/login?interaction=${encodeURIComponent(pending.interactionId)}`, 303);
-      const page = consentPage({
-        csrf: csrf.token(request, reply),
-        interaction: pending.interactionId,
-        clientName: pending.client.client_name,
-        userName: user.name ?? user.username,
-        permissions: await describeScopes(context, pending.request.scope, pending.request.resource),
-      });
-      return sendPage(reply, 200, page, [originOf(pending.request.redirect_uri)]);
+      return await renderConsent(request, reply, { kind: 'consent', ...pending, user });
     } catch (error) {
       return showError(reply, error);
     }
