@@ -50,6 +50,8 @@ class ObjectRows implements ObjectTuples {
   readonly byRelation = new Map<string, TupleKey[]>();
   /** Long row lists indexed on first read through `rows`; a change to a list drops its index. */
   indexes: Map<string, RowIndex> | undefined;
+  /** Set once its last tuple is deleted and it leaves the store's map: links to it are stale. */
+  removed = false;
 
   constructor(object: string) {
     this.object = object;
@@ -65,6 +67,36 @@ class ObjectRows implements ObjectTuples {
     this.indexes ??= new Map();
     this.indexes.set(relation, index);
     return index;
+  }
+}
+
+/**
+ * A tuple held in memory. It remembers the rows of the object its user names (a parent folder,
+ * a group), found on the first walk through it: a walk up a chain then follows references
+ * instead of probing the store's map.
+ */
+class MirrorTuple implements TupleKey {
+  readonly object: string;
+  readonly relation: string;
+  readonly user: string;
+  declare condition?: TupleKey['condition'];
+  // Private: the link is no part of the tuple (JSON, spreads and comparisons do not see it).
+  #link: ObjectRows | undefined;
+
+  constructor(object: string, relation: string, user: string) {
+    this.object = object;
+    this.relation = relation;
+    this.user = user;
+  }
+
+  /** The rows of `target` (the object this tuple's user names) in `objects`; kept while they stay there. */
+  linkIn(objects: Map<string, ObjectRows>, target: string): ObjectRows | undefined {
+    const known = this.#link;
+    if (known !== undefined && !known.removed) return known;
+    // Only a found object is kept: a missing one may be written later.
+    const found = objects.get(target);
+    this.#link = found;
+    return found;
   }
 }
 
@@ -274,7 +306,7 @@ export class TupleMirror {
   }
 
   #tuple(rows: ObjectRows, tuple: TupleKey): TupleKey {
-    const kept: TupleKey = { object: rows.object, relation: this.#intern(tuple.relation), user: this.#intern(tuple.user) };
+    const kept = new MirrorTuple(rows.object, this.#intern(tuple.relation), this.#intern(tuple.user));
     if (tuple.condition) kept.condition = tuple.condition;
     return kept;
   }
@@ -318,7 +350,10 @@ export class TupleMirror {
         else rows.byRelation.delete(relation);
         rows.indexes?.delete(relation);
       }
-      if (rows.byRelation.size === 0) mirrored.objects.delete(object);
+      if (rows.byRelation.size === 0) {
+        mirrored.objects.delete(object);
+        rows.removed = true;
+      }
     }
   }
 
@@ -329,6 +364,7 @@ export class TupleMirror {
     const reader: TupleReader = {
       readByObject: (object, relation) => mirrored.objects.get(object)?.byRelation.get(relation) ?? none,
       readObject: (object) => mirrored.objects.get(object),
+      readLinked: (row, object) => (row instanceof MirrorTuple ? row.linkIn(mirrored.objects, object) : mirrored.objects.get(object)),
       readByUsers: (users, objectType, relation) => fallback.readByUsers(users, objectType, relation),
     };
     mirrored.reader = reader;

@@ -31,6 +31,13 @@ export interface TupleReader {
    * single lookup of the object (undefined when it has none). Answers what `readByObject` would.
    */
   readObject?(object: string): ObjectTuples | undefined;
+  /**
+   * Optional, with `readObject`: the rows of `object`, the object a row of this reader names as
+   * its user (a parent of a tuple-to-userset, the object of a userset). Answers what
+   * `readObject(object)` would; a reader over memory keeps the row's way to its object, so a
+   * walk follows it instead of looking the object up again.
+   */
+  readLinked?(row: TupleKey, object: string): ObjectTuples | undefined;
 }
 
 /** One object's rows in memory, by relation. */

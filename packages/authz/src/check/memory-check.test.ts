@@ -171,6 +171,25 @@ describe('checks over a store in memory', () => {
     assert.equal(await check(after, 'user:m4'), true);
   });
 
+  test('a walk follows a parent or group to its rows as they are now, also after the object left the store and came back', async () => {
+    const store = new FakeStore();
+    store.write([t('document:9', 'parent', 'folder:f9'), t('folder:f9', 'viewer', 'group:g9#member'), t('group:g9', 'member', 'user:ann')]);
+    const mirror = new TupleMirror(store, { maxTuples: 1000 });
+    const check = async (user: string) =>
+      checkInMemory(typesystem, await readerOf(mirror, store), { object: 'document:9', relation: 'viewer', user });
+    assert.equal(await check('user:ann'), true, 'through the folder and its group, remembered on the way');
+    // The folder's and the group's only tuples go: both objects leave the store's map.
+    store.write([], [t('folder:f9', 'viewer', 'group:g9#member'), t('group:g9', 'member', 'user:ann')]);
+    assert.equal(await check('user:ann'), false);
+    // Written again, they are new objects in memory: the remembered ones must not be followed.
+    store.write([t('folder:f9', 'viewer', 'group:g9#member'), t('group:g9', 'member', 'user:bob')]);
+    assert.equal(await check('user:bob'), true);
+    assert.equal(await check('user:ann'), false);
+    // A change to a folder that stays in memory is seen through the same link.
+    store.write([t('folder:f9', 'viewer', 'user:cat')]);
+    assert.equal(await check('user:cat'), true);
+  });
+
   test('a reader that is not in memory is read relation by relation, with the same answers', async () => {
     const plain = synchronous(stored);
     assert.equal(checkInMemory(typesystem, plain, { object: 'document:1', relation: 'viewer', user: 'user:nested' }), true);

@@ -79,6 +79,13 @@ function resolveOn(walk: Walk, object: string, tuples: ObjectTuples | undefined,
   return rewrite(walk, object, tuples, definition, definition.rewrite, depth);
 }
 
+/** `relation` of `object`, the object `row` names as its user: through the row's link when the reader keeps one. */
+function follow(walk: Walk, row: TupleKey, object: string, relation: string, depth: number): Outcome {
+  const { reader } = walk;
+  if (!reader.readLinked) return resolve(walk, object, relation, depth);
+  return resolveOn(walk, object, reader.readLinked(row, object) ?? noRows, relation, depth);
+}
+
 /** Past the depth limit the general resolver reports the error (or the cycle that led there). */
 const tooDeep = (depth: number) => depth + 1 > maxResolutionDepth;
 
@@ -196,7 +203,7 @@ function followUsersets(walk: Walk, list: readonly TupleKey[], shapes: UserShape
     }
     const relation = tupleUser.slice(hash + 1);
     if (!shapes.usersets.get(tupleUser.slice(0, tupleUser.indexOf(':')))?.has(relation)) continue;
-    const branch = resolve(walk, tupleUser.slice(0, hash), relation, depth + 1);
+    const branch = follow(walk, tuple, tupleUser.slice(0, hash), relation, depth + 1);
     if (branch === granted) return granted;
     if (branch === unknown) outcome = unknown;
   }
@@ -234,7 +241,7 @@ function tupleToUserset(
       }
       const parentType = parent.slice(0, colon);
       if (!fits.has(parentType) || !typesystem.relation(parentType, computed)) continue;
-      const branch = resolve(walk, parent, computed, depth + 1);
+      const branch = follow(walk, tuple, parent, computed, depth + 1);
       if (branch === granted) return granted;
       if (branch === unknown) outcome = unknown;
     }
