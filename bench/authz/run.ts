@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { stringify } from 'yaml';
-import { median as medianOf } from '../lib/report.ts';
+import { median } from '../lib/report.ts';
 import { type CaseName, dataset } from './dataset.ts';
 import { freePort, type HttpMeasurement, load, repoRoot, runJsonChild, spawnChild, waitReady } from './http.ts';
 import type { Measurement } from './measure.ts';
@@ -151,7 +151,7 @@ function pairRatios(d: DatabaseResult, name: CaseName): number[] {
 }
 
 /** The run with the median rate, its errors counted over every run. */
-function median(runs: HttpMeasurement[]): HttpMeasurement {
+function medianRun(runs: HttpMeasurement[]): HttpMeasurement {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   const middle = sorted[Math.floor(sorted.length / 2)] as HttpMeasurement;
   return { ...middle, errors: runs.reduce((n, r) => n + r.errors, 0), non2xx: runs.reduce((n, r) => n + r.non2xx, 0) };
@@ -219,8 +219,8 @@ async function measureHttp(
       log(`  round ${round} HTTP ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms${before}${after}`);
     }
   }
-  const results = { direct: median(runs.direct), userset: median(runs.userset), ttu3: median(runs.ttu3) };
-  const ceiling = options.ceilingUrl ? median(cases.flatMap((name) => beside[name])) : undefined;
+  const results = { direct: medianRun(runs.direct), userset: medianRun(runs.userset), ttu3: medianRun(runs.ttu3) };
+  const ceiling = options.ceilingUrl ? medianRun(cases.flatMap((name) => beside[name])) : undefined;
   if (!options.withCached) return { cases: results, rounds: runs, beside, ceiling };
   const cached = await load(`${url}/fga/stores/${storeId}/check`, bodies.direct.slice(0, 1), {
     ...http,
@@ -343,7 +343,7 @@ function verdicts(databases: DatabaseResult[], casbin: CasbinResult | undefined)
   for (const d of databases)
     for (const name of cases) {
       const pairs = pairRatios(d, name);
-      const ratio = medianOf(pairs);
+      const ratio = median(pairs);
       const clean = d.http[name].errors === 0 && d.http[name].non2xx === 0;
       out.push({
         target: `HTTP ${caseLabels[name]} check ≥ 50% of bare Fastify (${d.database})`,
