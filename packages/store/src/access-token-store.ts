@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { deleteExpiredBelow } from './expired-rows.ts';
 import { preparedQuery } from './prepared-query.ts';
 import type { AccessTokensTable, Database } from './schema.ts';
-import type { AccessTokenRecord, AccessTokenStore } from './types.ts';
+import { type AccessTokenRecord, type AccessTokenStore, longestAccessTokenTtl } from './types.ts';
 
 function toRecord(row: AccessTokensTable): AccessTokenRecord {
   return {
@@ -32,7 +32,16 @@ const columns = [
 export function accessTokenStore(db: Kysely<Database>): AccessTokenStore {
   const template = Object.fromEntries(columns.map((c) => [c, null])) as unknown as AccessTokensTable;
   const insert = preparedQuery(db as never, db.insertInto('access_tokens').values(template));
-  const find = preparedQuery(db as never, db.selectFrom('access_tokens').selectAll().where('token_hash', '=', ''));
+  // A token is revoked by its own revocation or by its grant's (one row per revoked grant).
+  const find = preparedQuery(
+    db as never,
+    db
+      .selectFrom('access_tokens as t')
+      .leftJoin('revoked_grants as g', 'g.grant_id', 't.grant_id')
+      .select(columns.filter((c) => c !== 'revoked_at').map((c) => `t.${c}` as const))
+      .select(sql<number | null>`coalesce(t.revoked_at, g.revoked_at)`.as('revoked_at'))
+      .where('t.token_hash', '=', ''),
+  );
   const revoke = preparedQuery(
     db as never,
     db.updateTable('access_tokens').set({ revoked_at: 0 }).where('token_hash', '=', '').where('revoked_at', 'is', null),
@@ -55,13 +64,19 @@ export function accessTokenStore(db: Kysely<Database>): AccessTokenStore {
     },
     async revokeGrant(grantId, at) {
       const result = await db
-        .updateTable('access_tokens')
-        .set({ revoked_at: at })
-        .where('grant_id', '=', grantId)
-        .where('revoked_at', 'is', null)
+        .insertInto('revoked_grants')
+        .values({ grant_id: grantId, revoked_at: at })
+        .onConflict((conflict) => conflict.column('grant_id').doNothing())
         .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
-    deleteExpired: (now, keyBelow) => deleteExpiredBelow(db as never, 'access_tokens', now, keyBelow),
+    async deleteExpired(now, keyBelow) {
+      // Past the longest lifetime a token may have, no token of a revoked grant is live any more.
+      await db
+        .deleteFrom('revoked_grants')
+        .where('revoked_at', '<', now - longestAccessTokenTtl)
+        .execute();
+      return deleteExpiredBelow(db as never, 'access_tokens', now, keyBelow);
+    },
   };
 }

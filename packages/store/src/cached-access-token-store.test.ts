@@ -38,14 +38,14 @@ function countingStore(): AccessTokenStore & { finds: number } {
       return true;
     },
     async revokeGrant(grant, at) {
-      let count = 0;
+      let revoked = false;
       for (const row of rows.values()) {
         if (row.grant_id === grant && row.revoked_at === null) {
           row.revoked_at = at;
-          count++;
+          revoked = true;
         }
       }
-      return count;
+      return revoked;
     },
     async deleteExpired(now, keyBelow) {
       let count = 0;
@@ -72,6 +72,17 @@ describe('cached access-token store', () => {
     assert.equal(inner.finds, 1);
   });
 
+  test('a token issued under a grant is first read from the database, which knows whether the grant was withdrawn', async () => {
+    const inner = countingStore();
+    const store = cachedAccessTokenStore(inner, 100);
+    await store.insert(record('late', 'grant-2'));
+    await inner.revokeGrant('grant-2', 7);
+    assert.equal((await store.find('late'))?.revoked_at, 7);
+    assert.equal(inner.finds, 1);
+    assert.equal((await store.find('late'))?.revoked_at, 7);
+    assert.equal(inner.finds, 1, 'then it is answered from memory');
+  });
+
   test('revocation, grant revocation and expiry are never hidden by the cache', async () => {
     const inner = countingStore();
     const store = cachedAccessTokenStore(inner, 100);
@@ -80,7 +91,7 @@ describe('cached access-token store', () => {
     await store.insert(record('c', 'grant-1'));
     assert.equal(await store.revoke('a', 5), true);
     assert.equal((await store.find('a'))?.revoked_at, 5);
-    assert.equal(await store.revokeGrant('grant-1', 6), 2);
+    assert.equal(await store.revokeGrant('grant-1', 6), true);
     assert.equal((await store.find('b'))?.revoked_at, 6);
     assert.equal((await store.find('c'))?.revoked_at, 6);
     assert.equal(await store.deleteExpired(1000, '~'), 3);

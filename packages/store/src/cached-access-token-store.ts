@@ -12,7 +12,9 @@ export function cachedAccessTokenStore(inner: AccessTokenStore, maxEntries = 50_
   return {
     async insert(record) {
       await inner.insert(record);
-      remember(record);
+      // A token issued under a grant may be revoked by it already (a rotation racing the
+      // revocation): the database's answer, read on first use, says so.
+      if (record.grant_id === null) remember(record);
     },
     async find(tokenHash) {
       const hit = cache.get(tokenHash);
@@ -34,9 +36,9 @@ export function cachedAccessTokenStore(inner: AccessTokenStore, maxEntries = 50_
         cache.deleteWhere((record) => record.grant_id === grantId);
       };
       forget();
-      const count = await inner.revokeGrant(grantId, at);
+      const revoked = await inner.revokeGrant(grantId, at);
       forget();
-      return count;
+      return revoked;
     },
     async deleteExpired(now, keyBelow) {
       cache.deleteWhere((record) => record.expires_at < now);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeOnEachDatabase } from './test-databases.ts';
-import type { AccessTokenRecord } from './types.ts';
+import { type AccessTokenRecord, longestAccessTokenTtl } from './types.ts';
 
 function token(hash: string, overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
   return {
@@ -104,11 +104,31 @@ describeOnEachDatabase('storage contract', (store) => {
     await assert.rejects(store.accessTokens.insert(token('dup')));
   });
 
-  test('revoking a grant revokes every live token of it', async () => {
+  test('revoking a grant revokes every token of it, and only those', async () => {
     await store.accessTokens.insert(token('g-a', { grant_id: 'g2' }));
     await store.accessTokens.insert(token('g-b', { grant_id: 'g2' }));
-    assert.equal(await store.accessTokens.revokeGrant('g2', 1700), 2);
-    assert.equal((await store.accessTokens.find('g-b'))?.revoked_at, 1700);
+    await store.accessTokens.insert(token('g-c', { grant_id: 'g3' }));
+    await store.accessTokens.insert(token('g-d'));
+    assert.equal(await store.accessTokens.revoke('g-a', 1650), true);
+    assert.equal(await store.accessTokens.revokeGrant('g2', 1700), true);
+    assert.equal(await store.accessTokens.revokeGrant('g2', 1800), false, 'a grant is revoked once');
+    assert.equal((await store.accessTokens.find('g-a'))?.revoked_at, 1650, "a token's own earlier revocation stands");
+    assert.deepEqual(await store.accessTokens.find('g-b'), token('g-b', { grant_id: 'g2', revoked_at: 1700 }));
+    assert.equal((await store.accessTokens.find('g-c'))?.revoked_at, null, 'another grant is untouched');
+    assert.equal((await store.accessTokens.find('g-d'))?.revoked_at, null, 'a token without a grant is untouched');
+    // A token that reaches storage under a grant already revoked (a rotation racing the revocation) is revoked too.
+    await store.accessTokens.insert(token('g-e', { grant_id: 'g2' }));
+    assert.equal((await store.accessTokens.find('g-e'))?.revoked_at, 1700);
+  });
+
+  test('a grant revocation is kept as long as a token of the grant may live, then forgotten', async () => {
+    await store.accessTokens.revokeGrant('g4', 100);
+    await store.accessTokens.deleteExpired(100 + longestAccessTokenTtl, '');
+    await store.accessTokens.insert(token('g4-a', { grant_id: 'g4' }));
+    assert.equal((await store.accessTokens.find('g4-a'))?.revoked_at, 100, 'kept for the longest token lifetime');
+    await store.accessTokens.deleteExpired(101 + longestAccessTokenTtl, '');
+    assert.equal((await store.accessTokens.find('g4-a'))?.revoked_at, null, 'forgotten after it');
+    assert.equal(await store.accessTokens.revokeGrant('g4', 200), true);
   });
 
   test('expired tokens below the key bound are deleted; live ones and newer keys stay', async () => {

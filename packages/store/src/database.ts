@@ -66,6 +66,16 @@ const provider: MigrationProvider = {
   },
 };
 
+/** The migrator of Portcullis' schema on `db`, with its own bookkeeping tables (tests also step it to a version). */
+export function schemaMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: 'portcullis_migrations',
+    migrationLockTableName: 'portcullis_migrations_lock',
+  });
+}
+
 /** Opens the database named by `url`; call `migrate()` before use. */
 export function openStore(url: string, options: StoreOptions = {}): Store {
   const { dialect, target } = parseDatabaseUrl(url);
@@ -99,13 +109,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     authz: authzStores(db, pool),
     people: peopleStores(db),
     async migrate() {
-      const migrator = new Migrator({
-        db,
-        provider,
-        migrationTableName: 'portcullis_migrations',
-        migrationLockTableName: 'portcullis_migrations_lock',
-      });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await schemaMigrator(db as never).migrateToLatest();
       if (error) throw error;
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     },

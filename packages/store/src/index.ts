@@ -3,3 +3,4 @@ export { openStore, parseDatabaseUrl, type Store, type StoreOptions } from './da
 export { InvalidCursorError } from './fga-cursor.ts';
 export type * from './people-types.ts';
 export type * from './types.ts';
+export { longestAccessTokenTtl } from './types.ts';

@@ -40,6 +40,12 @@ export interface AccessTokensTable {
   revoked_at: number | null;
 }
 
+/** Grants (refresh-token families) withdrawn: every opaque access token issued under one is revoked. */
+export interface RevokedGrantsTable {
+  grant_id: string;
+  revoked_at: number;
+}
+
 export interface ReplayGuardTable {
   key: string;
   expires_at: number;
@@ -50,5 +56,6 @@ export interface Database extends AuthzDatabase, PeopleDatabase {
   apis: ApisTable;
   signing_keys: SigningKeysTable;
   access_tokens: AccessTokensTable;
+  revoked_grants: RevokedGrantsTable;
   replay_guard: ReplayGuardTable;
 }

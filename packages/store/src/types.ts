@@ -68,15 +68,27 @@ export interface SigningKeyStore {
   prune(before: number): Promise<number>;
 }
 
+/**
+ * The longest lifetime an access token may be given (30 days): APIs are refused a longer one, and a
+ * grant's revocation is kept this long, past which no token issued under it can still be live.
+ */
+export const longestAccessTokenTtl = 30 * 86_400;
+
 export interface AccessTokenStore {
   insert(record: AccessTokenRecord): Promise<void>;
+  /** The token, with `revoked_at` set when it or its grant was revoked. */
   find(tokenHash: string): Promise<AccessTokenRecord | undefined>;
   /** Marks the token revoked; false when unknown or already revoked. */
   revoke(tokenHash: string, at: number): Promise<boolean>;
-  revokeGrant(grantId: string, at: number): Promise<number>;
+  /**
+   * Revokes every token issued under the grant, before or after this call (a revoked grant issues
+   * none); false when it was revoked already. The first revocation's time stands.
+   */
+  revokeGrant(grantId: string, at: number): Promise<boolean>;
   /**
    * Housekeeping: deletes the tokens whose key sorts below `keyBelow` and that expired before
-   * `now`, and answers how many (keys ascend with issue time: see the people stores' sweeps).
+   * `now`, and answers how many (keys ascend with issue time: see the people stores' sweeps);
+   * also forgets grant revocations older than `longestAccessTokenTtl`.
    */
   deleteExpired(now: number, keyBelow: string): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import { apiClaimNames, invalidRequest, parseScope } from '@portcullis/oauth';
+import { longestAccessTokenTtl } from '@portcullis/store';
 
 /** Validates an API (resource server) definition; returns the identifier and stored metadata. */
 export function validateApiMetadata(input: Record<string, unknown>): { identifier: string; metadata: Record<string, unknown> } {
@@ -23,8 +24,8 @@ export function validateApiMetadata(input: Record<string, unknown>): { identifie
   if (format !== 'jwt' && format !== 'opaque') throw invalidRequest('token_format must be jwt or opaque');
   metadata.token_format = format;
   const ttl = metadata.access_token_ttl ?? 3600;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86400 * 30) {
-    throw invalidRequest('access_token_ttl must be an integer number of seconds between 1 and 2592000');
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > longestAccessTokenTtl) {
+    throw invalidRequest(`access_token_ttl must be an integer number of seconds between 1 and ${longestAccessTokenTtl}`);
   }
   metadata.access_token_ttl = ttl;
   const introspectors = metadata.introspection_clients ?? [];

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import { openStore } from '../database.ts';
+import { openStore, schemaMigrator } from '../database.ts';
 import { createSqliteDatabase } from '../test-databases.ts';
 import { migrations } from './index.ts';
 
@@ -43,12 +42,7 @@ test('on SQLite, migration 0008 rebuilds the people key tables without rowids an
   const database = createSqliteDatabase();
   const store = openStore(database.url);
   try {
-    const migrator = new Migrator({
-      db: store.db,
-      provider: { getMigrations: async () => migrations },
-      migrationTableName: 'portcullis_migrations',
-      migrationLockTableName: 'portcullis_migrations_lock',
-    });
+    const migrator = schemaMigrator(store.db as never);
     const before = await migrator.migrateTo('0007-fga-conditioned-tuples');
     assert.equal(before.error, undefined);
     await store.db.insertInto('refresh_tokens').values(refreshRow).execute();
