@@ -1,15 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isCompactJwt } from './jwt.ts';
-import { newOrderedToken, orderedKeyBound, storedTokenKey } from './ordered-tokens.ts';
+import { newFamilyId, newOrderedToken, orderedKeyBound, storedTokenKey } from './ordered-tokens.ts';
 import { sha256 } from './secrets.ts';
 
-test('new stored tokens carry 256 random bits behind an ascending, non-secret prefix', () => {
-  const first = newOrderedToken();
-  const second = newOrderedToken();
-  assert.match(first, /^[0-9a-z]{8,12}\.[A-Za-z0-9_-]{43}$/);
+/** Two values from `make` have `randomChars` base64url characters behind a time prefix that does not descend. */
+function assertOrderedRandom(make: () => string, randomChars: number): void {
+  const first = make();
+  const second = make();
+  assert.match(first, new RegExp(`^[0-9a-z]{8,12}\\.[A-Za-z0-9_-]{${randomChars}}$`));
   assert.notEqual(first.split('.')[1], second.split('.')[1]);
   assert.ok((first.split('.')[0] as string) <= (second.split('.')[0] as string));
+}
+
+test('new stored tokens carry 256 random bits behind an ascending, non-secret prefix', () => {
+  assertOrderedRandom(newOrderedToken, 43);
+});
+
+test('refresh-token family ids carry 128 random bits behind a prefix that ascends with time', () => {
+  assertOrderedRandom(newFamilyId, 22);
 });
 
 test('a stored token is kept by its prefix and the SHA-256 of the whole token, never by its value', () => {

@@ -13,6 +13,15 @@ export function newOrderedToken(): string {
 }
 
 /**
+ * A new refresh-token family id: `<issue time in ms, base36>.<128 random bits>`. The family index
+ * holds one entry per live refresh token; an id that ascends with time puts a new sign-in's entry
+ * on the index's right edge instead of a random page (the reasoning of `newOrderedToken`).
+ */
+export function newFamilyId(): string {
+  return `${Date.now().toString(36)}.${randomToken(16)}`;
+}
+
+/**
  * How a stored token is kept and found: its SHA-256, after its ordering prefix when it has one.
  * Tokens issued before the prefix existed (base64url, which has no '.') hash as before; a JWT's
  * first '.' is far past the prefix's length, so a JWT presented here hashes plainly too.

@@ -3,7 +3,7 @@ import type { Client } from '../clients.ts';
 import type { OAuthContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import type { FormBody } from '../form.ts';
-import { newOrderedToken, storedTokenKey } from '../ordered-tokens.ts';
+import { newFamilyId, newOrderedToken, storedTokenKey } from '../ordered-tokens.ts';
 import { randomToken } from '../secrets.ts';
 import {
   AuthorizationRedirectError,
@@ -103,7 +103,7 @@ async function issueCode(
       acr: session.acr,
       amr: session.amr,
       session_hash: session.session_hash,
-      family_id: randomToken(16),
+      family_id: newFamilyId(),
       expires_at: now + context.policy.authorizationCodeTtl,
       consumed_at: null,
     }),
