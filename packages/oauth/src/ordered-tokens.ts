@@ -2,14 +2,14 @@ import { randomToken, sha256 } from './secrets.ts';
 
 /**
  * A new stored token (opaque access token, refresh token): `<issue time in ms, base36>.<256
- * random bits>`. The prefix is not a secret (the holder knows when it got the token); it makes
+ * random bits>` (`bytes` random bytes in all). The prefix is not a secret (the holder knows when it got the token); it makes
  * stored keys ascend, so each insert lands on the right edge of the key index instead of a random
  * page, and a grouped commit of many tokens writes one index page, not one per token (each page
  * is a WAL frame; random keys also push the index out of SQLite's page cache).
  */
-export function newOrderedToken(): string {
+export function newOrderedToken(bytes = 32): string {
   // Wall time only orders keys; the injected clock (frozen in tests) decides every lifetime.
-  return `${Date.now().toString(36)}.${randomToken()}`;
+  return `${Date.now().toString(36)}.${randomToken(bytes)}`;
 }
 
 /**
@@ -18,7 +18,7 @@ export function newOrderedToken(): string {
  * on the index's right edge instead of a random page (the reasoning of `newOrderedToken`).
  */
 export function newFamilyId(): string {
-  return `${Date.now().toString(36)}.${randomToken(16)}`;
+  return newOrderedToken(16);
 }
 
 /**
