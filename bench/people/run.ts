@@ -381,15 +381,18 @@ const summaries: Summary[] = workloads.map((workload) => {
 const summary = (id: string) => summaries.find((s) => s.id === id) as Summary;
 const argon2PerSecond = median(argon2Runs.map((r) => r.perSecond));
 
-/** Each round's ratio of two runs made back to back in that round (unrounded; NaN where a run is missing). */
-const pairedRatios = (numerator: (round: number) => number | undefined, denominator: (round: number) => number | undefined) =>
-  Array.from({ length: rounds }, (_, i) => {
+/**
+ * Each round's ratio of two runs made back to back in that round (NaN where a run is missing):
+ * their median, and each round's, rounded for display.
+ */
+function paired(numerator: (round: number) => number | undefined, denominator: (round: number) => number | undefined) {
+  const ratios = Array.from({ length: rounds }, (_, i) => {
     const n = numerator(i + 1);
     const d = denominator(i + 1);
     return n !== undefined && d ? n / d : Number.NaN;
   });
-const perRoundRatio = (numerator: (round: number) => number | undefined, denominator: (round: number) => number | undefined) =>
-  pairedRatios(numerator, denominator).map((ratio) => Math.round(ratio * 100) / 100);
+  return { ratio: median(ratios), perRound: ratios.map((ratio) => Math.round(ratio * 100) / 100) };
+}
 const rate = (id: string) => (round: number) => runs.find((r) => r.workload === id && r.round === round)?.stats.perSecond;
 const argon2Rate = (round: number) => argon2Runs.find((r) => r.round === round)?.perSecond;
 
@@ -398,13 +401,18 @@ const argon2CpuMs = median(argon2Runs.map((r) => r.cpuMsPerVerify));
  * The flow's ceiling beside the sign-in target: what share of argon2id alone a server doing
  * nothing but the same four requests and the verification reached, and Portcullis' share of it.
  */
-const signInCeiling = flowCeiling && {
-  ceilingOfArgon2: median(pairedRatios(rate('flow:ceiling'), argon2Rate)),
-  ceilingOfArgon2PerRound: perRoundRatio(rate('flow:ceiling'), argon2Rate),
-  portcullisOfCeiling: median(pairedRatios(rate('flow:portcullis'), rate('flow:ceiling'))),
-  portcullisOfCeilingPerRound: perRoundRatio(rate('flow:portcullis'), rate('flow:ceiling')),
-  errors: summary('flow:ceiling').errors,
-};
+function ceilingShares() {
+  const ofArgon2 = paired(rate('flow:ceiling'), argon2Rate);
+  const portcullis = paired(rate('flow:portcullis'), rate('flow:ceiling'));
+  return {
+    ceilingOfArgon2: ofArgon2.ratio,
+    ceilingOfArgon2PerRound: ofArgon2.perRound,
+    portcullisOfCeiling: portcullis.ratio,
+    portcullisOfCeilingPerRound: portcullis.perRound,
+    errors: summary('flow:ceiling').errors,
+  };
+}
+const signInCeiling = flowCeiling && ceilingShares();
 /**
  * A target's ratio is the median of its rounds' paired ratios: each round compares two runs made
  * back to back, so a change in the machine's speed between rounds (other tenants' load) cancels
@@ -414,23 +422,21 @@ const signInCeiling = flowCeiling && {
 const targets = [
   {
     name: 'refresh rotation ≥ 2× oidc-provider (Portcullis persisting to SQLite)',
-    ratio: median(pairedRatios(rate('refresh:portcullis'), rate('refresh:oidc-provider'))),
+    ...paired(rate('refresh:portcullis'), rate('refresh:oidc-provider')),
     ratioOfMedians: summary('refresh:portcullis').perSecond / summary('refresh:oidc-provider').perSecond,
     required: 2,
     /** The same comparison by server CPU per operation (what the ratio would be with both CPU-bound on equal cores). */
     cpuRatio: summary('refresh:oidc-provider').serverCpuMsPerOp / summary('refresh:portcullis').serverCpuMsPerOp,
-    perRound: perRoundRatio(rate('refresh:portcullis'), rate('refresh:oidc-provider')),
     errors: summary('refresh:portcullis').errors + summary('refresh:oidc-provider').errors,
     ran: includes('refresh'),
   },
   {
     name: `password sign-ins ≥ 80% of argon2id verify alone (${concurrency} at a time)`,
-    ratio: median(pairedRatios(rate('flow:portcullis'), argon2Rate)),
+    ...paired(rate('flow:portcullis'), argon2Rate),
     ratioOfMedians: summary('flow:portcullis').perSecond / argon2PerSecond,
     required: 0.8,
     /** argon2id's CPU per verify over Portcullis' server CPU per complete flow. */
     cpuRatio: argon2CpuMs / summary('flow:portcullis').serverCpuMsPerOp,
-    perRound: perRoundRatio(rate('flow:portcullis'), argon2Rate),
     errors: summary('flow:portcullis').errors,
     ran: includes('flow'),
   },

@@ -67,7 +67,7 @@ const provider: MigrationProvider = {
 };
 
 /** The migrator of Portcullis' schema on `db`, with its own bookkeeping tables (tests also step it to a version). */
-export function schemaMigrator(db: Kysely<unknown>): Migrator {
+export function schemaMigrator(db: Kysely<Database>): Migrator {
   return new Migrator({
     db,
     provider,
@@ -109,7 +109,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
     authz: authzStores(db, pool),
     people: peopleStores(db),
     async migrate() {
-      const { error, results } = await schemaMigrator(db as never).migrateToLatest();
+      const { error, results } = await schemaMigrator(db).migrateToLatest();
       if (error) throw error;
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     },

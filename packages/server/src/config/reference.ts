@@ -35,7 +35,7 @@ ${rows.join('\n')}
   idempotent: unchanged entries are not written.
 - \`apis\`: resource servers: \`identifier\` (absolute URI; the token audience and RFC 8707
   \`resource\`), \`name\`, \`scopes\` (scope name → description), \`token_format\` (\`jwt\` default,
-  or \`opaque\`), \`access_token_ttl\` (seconds, default 3600, at most ${longestAccessTokenTtl}: 30 days), \`introspection_clients\` (client ids
+  or \`opaque\`), \`access_token_ttl\` (seconds, default 3600, at most ${longestAccessTokenTtl}: ${longestAccessTokenTtl / 86_400} days), \`introspection_clients\` (client ids
   that may introspect this API's tokens, such as a gateway).
 - \`users\`: development users (see the people guide once sign-in is available).
 - \`gateway\`: the gateway's own settings (see the gateway guide).

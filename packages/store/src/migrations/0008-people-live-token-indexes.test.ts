@@ -42,7 +42,7 @@ test('on SQLite, migration 0008 rebuilds the people key tables without rowids an
   const database = createSqliteDatabase();
   const store = openStore(database.url);
   try {
-    const migrator = schemaMigrator(store.db as never);
+    const migrator = schemaMigrator(store.db);
     const before = await migrator.migrateTo('0007-fga-conditioned-tuples');
     assert.equal(before.error, undefined);
     await store.db.insertInto('refresh_tokens').values(refreshRow).execute();

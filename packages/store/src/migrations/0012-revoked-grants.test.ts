@@ -22,7 +22,7 @@ for (const factory of testDatabaseFactories) {
     const database = await factory.create();
     const store = openStore(database.url, factory.storeOptions);
     try {
-      const migrator = schemaMigrator(store.db as never);
+      const migrator = schemaMigrator(store.db);
       assert.equal((await migrator.migrateTo('0011-user-email-verified')).error, undefined);
       await store.db
         .insertInto('access_tokens')
