@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Api } from './apis.ts';
 import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
-import { signJwt } from './jwt.ts';
+import { signJwtBatched } from './jwt.ts';
 import { newOrderedToken, storedTokenKey } from './ordered-tokens.ts';
 
 export interface AccessTokenGrant {
@@ -41,7 +41,8 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
       client_id: grant.client.client_id,
     };
     if (scope) registered.scope = scope;
-    accessToken = signJwt(context.keys.signingKey(), 'at+jwt', grant.claims ? { ...grant.claims, ...registered } : registered);
+    const claims = grant.claims ? { ...grant.claims, ...registered } : registered;
+    accessToken = await signJwtBatched(context.keys.signingKey(), 'at+jwt', claims);
   } else {
     accessToken = newOrderedToken();
     await context.accessTokens.insert({

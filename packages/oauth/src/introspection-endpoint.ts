@@ -5,7 +5,7 @@ import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
 import { invalidClient } from './errors.ts';
 import { requiredParam } from './form.ts';
-import { isCompactJwt, signJwt } from './jwt.ts';
+import { isCompactJwt, signJwtBatched } from './jwt.ts';
 import { storedTokenKey } from './ordered-tokens.ts';
 import { verifyOwnJwt } from './own-jwt-verifier.ts';
 import { clientAuthContext } from './token-endpoint.ts';
@@ -109,7 +109,7 @@ export async function introspectionEndpoint(
   const exp = Math.min(now + context.introspectionResponseTtl, typeof claims.exp === 'number' ? claims.exp : Number.POSITIVE_INFINITY);
   return {
     kind: 'jwt',
-    body: signJwt(context.keys.signingKey(), 'token-introspection+jwt', {
+    body: await signJwtBatched(context.keys.signingKey(), 'token-introspection+jwt', {
       iss: context.issuer,
       aud: caller.client_id,
       iat: now,

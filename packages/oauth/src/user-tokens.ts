@@ -98,7 +98,7 @@ export async function issueUserTokens(context: OAuthContext, input: UserTokenInp
   for (const outcome of [issued, stored, touched]) if (outcome.status === 'rejected') throw outcome.reason;
   const response = (issued as PromiseFulfilledResult<TokenResponse>).value;
   if (input.scopes.includes('openid')) {
-    response.id_token = issueIdToken(context, {
+    response.id_token = await issueIdToken(context, {
       user: input.user,
       clientId: input.client.client_id,
       scopes: input.scopes,

@@ -2,6 +2,7 @@ import { FgaService } from '@portcullis/authz';
 import { fgaRoutes } from '@portcullis/authz/http/routes';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController, type onResponseHookHandler } from 'fastify';
 import { adminRoutes } from './admin/admin-routes.ts';
+import { deferredChildLogger } from './http/deferred-request-logger.ts';
 import { sendError } from './http/error-mapping.ts';
 import { fgaAuthorizer } from './http/fga-auth.ts';
 import { parseFormBody } from './http/form-body.ts';
@@ -47,6 +48,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    childLoggerFactory: deferredChildLogger,
   });
   const table: string[] = [];
   routeTables.set(app, table);

@@ -72,6 +72,7 @@ describe('logs', () => {
       await fetch(`${config.issuer}/admin/v1/clients?access_token=${token}`, { headers: { authorization: `Bearer ${token}` } });
       await new Promise((r) => setTimeout(r, 50));
       assert.match(output, /"path":"\/oauth2\/token"/, 'requests are logged');
+      assert.match(output, /"reqId":"req-[0-9a-z]+"[^\n]*"path":"\/oauth2\/introspect"/, 'request lines carry their request id');
       for (const secret of [
         token,
         secrets.basic,

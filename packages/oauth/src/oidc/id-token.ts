@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Authentication, UserRecord } from '@portcullis/store';
 import type { OAuthContext } from '../context.ts';
-import { signJwt } from '../jwt.ts';
+import { signJwtBatched } from '../jwt.ts';
 import { claimsForScopes } from './claims.ts';
 
 /** OIDC Core §3.1.3.6: left half of the hash of the access token, with the alg's hash function. */
@@ -22,10 +22,10 @@ export interface IdTokenInput {
 }
 
 /** OIDC Core §2: the ID token, with the claims the granted scopes release (§5.4). */
-export function issueIdToken(context: OAuthContext, input: IdTokenInput): string {
+export function issueIdToken(context: OAuthContext, input: IdTokenInput): Promise<string> {
   const now = context.clock();
   const key = context.keys.signingKey();
-  return signJwt(key, 'JWT', {
+  return signJwtBatched(key, 'JWT', {
     ...claimsForScopes(input.user, input.scopes),
     iss: context.issuer,
     sub: input.user.user_id,
