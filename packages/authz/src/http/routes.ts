@@ -6,6 +6,7 @@ import type { AuthorizationModel } from '../model/types.ts';
 import { type Consistency, FgaService, type FgaServiceOptions } from '../service.ts';
 import type { TupleKey } from '../tuple-key.ts';
 import { sendError } from './errors.ts';
+import { inTurnBatch } from './turn-batch.ts';
 import { body, changeJson, contextualTuples, pageSize, storeJson, tupleJson, userJson } from './wire.ts';
 
 export type FgaScope = 'fga:read' | 'fga:write';
@@ -138,7 +139,8 @@ export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions)
 
   app.post<{ Params: Params }>('/stores/:store_id/check', read, async (request) => {
     const b = body<ReadBody & { tuple_key: TupleKey }>(request.body);
-    const { allowed } = await service.check(request.params.store_id, { ...readOptions(b), tuple_key: b.tuple_key });
+    // The checks that arrive in one turn are walked back to back (turn-batch.ts).
+    const { allowed } = await inTurnBatch(() => service.check(request.params.store_id, { ...readOptions(b), tuple_key: b.tuple_key }));
     return { allowed, resolution: '' };
   });
   app.post<{ Params: Params }>('/stores/:store_id/explain', read, async (request) => {
