@@ -7,7 +7,7 @@
  *   node bench/authz/bare-fastify.ts <port>
  */
 import Fastify from 'fastify';
-import { inTurnBatch } from '../../packages/authz/src/http/turn-batch.ts';
+import { inTurnBatch } from '../../packages/store/src/turn-batch.ts';
 
 const port = Number(process.argv[2]);
 const app = Fastify({ logger: false });

@@ -1,3 +1,4 @@
+import { inTurnBatch } from '@portcullis/store/turn-batch';
 import type { SigningKey } from './keys/key-ring.ts';
 
 const headerCache = new Map<string, string>();
@@ -33,27 +34,6 @@ export function signJwt(key: SigningKey, typ: string, payload: Record<string, un
   return signed(key, signingInput(key, typ, payload));
 }
 
-interface PendingSignature {
-  key: SigningKey;
-  input: string;
-  resolve: (jwt: string) => void;
-  reject: (error: unknown) => void;
-}
-
-let pending: PendingSignature[] = [];
-
-function signPending(): void {
-  const batch = pending;
-  pending = [];
-  for (const { key, input, resolve, reject } of batch) {
-    try {
-      resolve(signed(key, input));
-    } catch (error) {
-      reject(error);
-    }
-  }
-}
-
 /**
  * `signJwt`, with the signature made once this event-loop turn's I/O callbacks have run, together
  * with every other signature requested in the turn. Back to back, signatures find the curve's
@@ -61,7 +41,5 @@ function signPending(): void {
  */
 export function signJwtBatched(key: SigningKey, typ: string, payload: Record<string, unknown>): Promise<string> {
   const input = signingInput(key, typ, payload);
-  return new Promise((resolve, reject) => {
-    if (pending.push({ key, input, resolve, reject }) === 1) setImmediate(signPending);
-  });
+  return inTurnBatch(async () => signed(key, input));
 }

@@ -1,4 +1,5 @@
 import type { Store } from '@portcullis/store';
+import { inTurnBatch } from '@portcullis/store/turn-batch';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FgaError } from '../errors.ts';
 import type { UserFilter } from '../list-users.ts';
@@ -6,7 +7,6 @@ import type { AuthorizationModel } from '../model/types.ts';
 import { type Consistency, FgaService, type FgaServiceOptions } from '../service.ts';
 import type { TupleKey } from '../tuple-key.ts';
 import { sendError } from './errors.ts';
-import { inTurnBatch } from './turn-batch.ts';
 import { body, changeJson, contextualTuples, pageSize, storeJson, tupleJson, userJson } from './wire.ts';
 
 export type FgaScope = 'fga:read' | 'fga:write';
@@ -139,7 +139,7 @@ export async function fgaRoutes(app: FastifyInstance, options: FgaRoutesOptions)
 
   app.post<{ Params: Params }>('/stores/:store_id/check', read, async (request) => {
     const b = body<ReadBody & { tuple_key: TupleKey }>(request.body);
-    // The checks that arrive in one turn are walked back to back (turn-batch.ts).
+    // The checks that arrive in one turn are walked back to back (@portcullis/store/turn-batch).
     const { allowed } = await inTurnBatch(() => service.check(request.params.store_id, { ...readOptions(b), tuple_key: b.tuple_key }));
     return { allowed, resolution: '' };
   });

@@ -7,6 +7,7 @@ import {
   serverMetadata,
   tokenEndpoint,
 } from '@portcullis/oauth';
+import { inTurnBatch } from '@portcullis/store/turn-batch';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { allowCrossOrigin, allowCrossOriginCaller, answerPreflight } from './cross-origin.ts';
@@ -60,12 +61,15 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
   });
 
   app.post('/oauth2/introspect', async (request, reply) => {
-    const result = await introspectionEndpoint(context, {
-      body: formBody(request),
-      authorization: request.headers.authorization,
-      endpoint: endpoints.introspection_endpoint,
-      accept: request.headers.accept,
-    });
+    // Introspections that arrive in one turn are answered back to back (@portcullis/store/turn-batch).
+    const result = await inTurnBatch(() =>
+      introspectionEndpoint(context, {
+        body: formBody(request),
+        authorization: request.headers.authorization,
+        endpoint: endpoints.introspection_endpoint,
+        accept: request.headers.accept,
+      }),
+    );
     reply.headers(noStore);
     if (result.kind === 'jwt') return reply.type('application/token-introspection+jwt').send(result.body);
     return reply.type('application/json; charset=utf-8').send(introspectionJson(result.body));

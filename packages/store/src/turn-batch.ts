@@ -19,9 +19,10 @@ function runPending(): void {
 
 /**
  * Runs `run` once this event-loop turn's I/O callbacks have run, back to back with every other
- * call made in the turn. A check's walk then finds the model, the engine's code and the upper
- * levels of the tuple indexes still in the CPU caches, which the HTTP work of the requests
- * between two checks would otherwise have evicted.
+ * call made in the turn (the way SQLite writes are grouped into one commit per turn). Work of one
+ * kind done together finds its code and data still in the CPU caches, which the HTTP work of the
+ * requests between them would otherwise have evicted: permission checks walk the same model and
+ * index levels, introspection reads the same caches, signatures use the same curve tables.
  */
 export function inTurnBatch<T>(run: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve) => {
