@@ -222,7 +222,7 @@ const context = [
   `${startedAt.toISOString()} · ${Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000)} s · commit ${gitDescription()}`,
   `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'} · load average ${loadBefore[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after`,
   `${rounds} rounds, order rotated (and reversed every other round); ${warmup} s warm-up + ${settings.duration} s measured per run; ${settings.connections} connections, pipelining ${settings.pipelining}; autocannon in the parent, each server in its own process on 127.0.0.1`,
-  'req/s and latency are medians over rounds; ratios compare medians measured in this one run. CPU columns are CPU time over the measured window (100% = one core): the server child, and "others" = the rest of the machine minus server and load generator. "CPU µs/req" is server CPU per completed request; the CPU-cost ratio compares those (what the req/s ratio would be on an uncontended core).',
+  'req/s and latency are medians over rounds. A check\'s ratio is the median of its rounds\' ratios, each of two runs that are neighbours in the run order; the ratio of the two medians is shown beside it. CPU columns are CPU time over the measured window (100% = one core): the server child, and "others" = the rest of the machine minus server and load generator. "CPU µs/req" is server CPU per completed request; the CPU-cost ratio compares those (what the req/s ratio would be on an uncontended core).',
 ];
 const table = markdown({ title: 'Portcullis benchmark', context, summaries, ratioResults, notes });
 
