@@ -1,11 +1,12 @@
 import { randomToken, sha256 } from './secrets.ts';
 
 /**
- * A new stored token (opaque access token, refresh token): `<issue time in ms, base36>.<256
- * random bits>` (`bytes` random bytes in all). The prefix is not a secret (the holder knows when it got the token); it makes
- * stored keys ascend, so each insert lands on the right edge of the key index instead of a random
- * page, and a grouped commit of many tokens writes one index page, not one per token (each page
- * is a WAL frame; random keys also push the index out of SQLite's page cache).
+ * A new stored token (opaque access token, refresh token): `<issue time in ms, base36>.<random>`,
+ * with `bytes` random bytes (256 bits by default). The prefix is not a secret (the holder knows
+ * when it got the token); it makes stored keys ascend, so each insert lands on the right edge of
+ * the key index instead of a random page, and a grouped commit of many tokens writes one index
+ * page, not one per token (each page is a WAL frame; random keys also push the index out of
+ * SQLite's page cache).
  */
 export function newOrderedToken(bytes = 32): string {
   // Wall time only orders keys; the injected clock (frozen in tests) decides every lifetime.

@@ -32,7 +32,8 @@ class DeferredChildLogger implements FastifyBaseLogger {
   }
 
   get level(): string {
-    return this.#logger().level;
+    // Reading the level needs no child: until one exists it is the one the child would get.
+    return this.#child?.level ?? this.#options?.level ?? this.#parent.level;
   }
 
   set level(level: string) {
