@@ -11,6 +11,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { atTurnEnd } from './turn-batch.ts';
 
 export interface NodeSqliteOptions {
   /**
@@ -179,11 +180,14 @@ class SharedConnection {
     });
   }
 
-  /** Flushes at the end of this event-loop turn, once the I/O that arrived in it has been handled. */
+  /**
+   * Flushes at the end of this event-loop turn, once the I/O that arrived in it has been handled
+   * (and, for writes a turn batch made, once that batch's work is done: `atTurnEnd`).
+   */
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(() => this.flush());
+    atTurnEnd(() => this.flush());
   }
 
   /** Commits the queued writes; deferred while an explicit transaction is open. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { inTurnBatch } from './turn-batch.ts';
+import { atTurnEnd, inTurnBatch } from './turn-batch.ts';
 
 describe('turn batches', () => {
   test('calls made in one turn run together after its callbacks, in order, each answered with its own result', async () => {
@@ -33,5 +33,40 @@ describe('turn batches', () => {
       ['first', 'thrown', 'rejected', 'last'],
     );
     assert.equal(await inTurnBatch(async () => 'next turn'), 'next turn');
+  });
+
+  test('work a batch leads to runs in the same turn, before the callbacks of the next', async () => {
+    const order: string[] = [];
+    const nextTurn = new Promise<void>((resolve) => {
+      // Queued before the batch runs: the end of the following turn's check phase.
+      atTurnEnd(() => {
+        setImmediate(() => {
+          order.push('next turn');
+          resolve();
+        });
+      });
+    });
+    const answer = inTurnBatch(async () => {
+      order.push('batch');
+      await Promise.resolve();
+      const signature = await inTurnBatch(async () => {
+        order.push('nested batch');
+        return 'signed';
+      });
+      atTurnEnd(() => order.push('commit'));
+      return signature;
+    });
+    assert.equal(await answer, 'signed');
+    await nextTurn;
+    assert.deepEqual(order, ['batch', 'nested batch', 'commit', 'next turn']);
+  });
+
+  test('outside a batch, work at the end of the turn waits for its callbacks', async () => {
+    const order: string[] = [];
+    const done = new Promise<void>((resolve) => atTurnEnd(() => resolve(void order.push('end of turn'))));
+    await Promise.resolve();
+    process.nextTick(() => order.push('tick'));
+    await done;
+    assert.deepEqual(order, ['tick', 'end of turn']);
   });
 });

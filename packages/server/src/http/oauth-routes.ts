@@ -51,11 +51,15 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
   });
 
   app.post('/oauth2/token', corsNoStore, async (request, reply) => {
-    const response = await tokenEndpoint(context, {
-      body: formBody(request),
-      authorization: request.headers.authorization,
-      endpoint: endpoints.token_endpoint,
-    });
+    // Token requests that arrive in one turn run back to back, and so do the signatures and the
+    // commit they lead to, in the same turn (@portcullis/store/turn-batch).
+    const response = await inTurnBatch(() =>
+      tokenEndpoint(context, {
+        body: formBody(request),
+        authorization: request.headers.authorization,
+        endpoint: endpoints.token_endpoint,
+      }),
+    );
     reply.headers(noStore);
     return response;
   });
