@@ -1,4 +1,5 @@
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
+import { rebuildWithoutRowid } from './without-rowid.ts';
 
 /**
  * Refresh tokens are found by family and by grant only to revoke them, and only the live ones
@@ -20,21 +21,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index refresh_tokens_grant on refresh_tokens (grant_id) where ${live}`.execute(db);
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return;
   for (const table of ['refresh_tokens', 'sessions', 'authorization_codes', 'users']) await rebuildWithoutRowid(db, table);
-}
-
-/** Recreates a SQLite table (same columns, keys and indexes) as WITHOUT ROWID, keeping its rows. */
-async function rebuildWithoutRowid(db: Kysely<unknown>, table: string): Promise<void> {
-  const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db);
-  const create = rows[0]?.sql;
-  if (!create) throw new Error(`migration: no table ${table}`);
-  if (/without\s+rowid\s*$/i.test(create)) return;
-  // Indexes SQLite made itself (primary key, unique) have no SQL and come back with the table.
-  const indexes = await sql<{ sql: string }>`
-    select sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(db);
-  const old = `${table}_with_rowid`;
-  await sql`alter table ${sql.table(table)} rename to ${sql.table(old)}`.execute(db);
-  await sql.raw(`${create} without rowid`).execute(db);
-  await sql`insert into ${sql.table(table)} select * from ${sql.table(old)}`.execute(db);
-  await sql`drop table ${sql.table(old)}`.execute(db);
-  for (const index of indexes.rows) await sql.raw(index.sql).execute(db);
 }

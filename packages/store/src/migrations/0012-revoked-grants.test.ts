@@ -29,7 +29,12 @@ for (const factory of testDatabaseFactories) {
         .values([accessRow('live', null), accessRow('revoked', 5)])
         .execute();
 
-      assert.deepEqual(await store.migrate(), ['0012-revoked-grants']);
+      const { error, results } = await migrator.migrateTo('0012-revoked-grants');
+      assert.equal(error, undefined);
+      assert.deepEqual(
+        results?.map((r) => r.migrationName),
+        ['0012-revoked-grants'],
+      );
 
       assert.equal((await store.accessTokens.find('live'))?.revoked_at, null);
       assert.equal((await store.accessTokens.find('revoked'))?.revoked_at, 5, 'a token revoked with its grant before stays revoked');

@@ -9,6 +9,7 @@ import * as replayGuardExpiry from './0009-replay-guard-expiry.ts';
 import * as accessTokenExpiryByKey from './0010-access-token-expiry-by-key.ts';
 import * as userEmailVerified from './0011-user-email-verified.ts';
 import * as revokedGrants from './0012-revoked-grants.ts';
+import * as accessTokensWithoutRowid from './0013-access-tokens-without-rowid.ts';
 
 /** Every migration, in order. Names are versions: never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0010-access-token-expiry-by-key': accessTokenExpiryByKey,
   '0011-user-email-verified': userEmailVerified,
   '0012-revoked-grants': revokedGrants,
+  '0013-access-tokens-without-rowid': accessTokensWithoutRowid,
 };
