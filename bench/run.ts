@@ -3,7 +3,7 @@
  * one run on one machine, each target in its own child process, autocannon as the load
  * generator in this process. Writes bench/results/<timestamp>.json and bench/results/latest.md.
  *
- *   node bench/run.ts [--rounds 3] [--duration 7] [--warmup 2] [--connections 10] [--pipelining 1]
+ *   node bench/run.ts [--rounds 5] [--duration 7] [--warmup 2] [--connections 10] [--pipelining 1]
  *                     [--only id,id] [--profile] [--strict]
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { errorFree, markdown, type RunRecord, ratios, summarise } from './lib/re
 import { ratioChecks, runOrder, sendOnce, type Target, targets } from './lib/targets.ts';
 
 const usage = `node bench/run.ts [options]
-  --rounds <n>        interleaved rounds (default 3)
+  --rounds <n>        interleaved rounds (default 5)
   --duration <s>      measured seconds per run (default 7)
   --warmup <s>        unmeasured seconds before each run (default 2)
   --connections <n>   autocannon connections, same for every target (default 10)
@@ -31,7 +31,7 @@ targets: ${targets.map((t) => t.id).join(', ')}`;
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     duration: { type: 'string', default: '7' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
