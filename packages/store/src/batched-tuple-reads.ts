@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.ts';
 import { type TupleKeyRow, userSql } from './sqlite-tuple-reads.ts';
+import { atTurnEnd } from './turn-batch.ts';
 
 /** One object → users read: every tuple of (store, object type, object id, relation). */
 interface Read {
@@ -56,8 +57,9 @@ export function batchedTupleReads(db: Kysely<Database>, options: BatchedTupleRea
   const schedule = () => {
     if (scheduled || inFlight >= maxInFlight || pending.size === 0) return;
     scheduled = true;
-    // After the current turn's I/O callbacks, so the reads of every request parsed in it go together.
-    setImmediate(flush);
+    // After the current turn's I/O callbacks, so the reads of every request parsed in it go
+    // together; reads a batch of checks asks for leave in that same turn (atTurnEnd).
+    atTurnEnd(flush);
   };
 
   function flush(): void {
