@@ -6,6 +6,7 @@ import { type Generated, Kysely, sql } from 'kysely';
 import { openStore } from './database.ts';
 import { type NodeSqliteOptions, nodeSqliteDialect } from './sqlite-dialect.ts';
 import { createSqliteDatabase, type TestDatabase } from './test-databases.ts';
+import { inTurnBatch } from './turn-batch.ts';
 
 interface Schema {
   items: { id: Generated<number>; name: string };
@@ -63,6 +64,25 @@ test('concurrent writes share one commit (Kysely does not serialise them)', asyn
   );
   assert.equal(new Set(results.map((r) => r.insertId)).size, 20, 'each write gets its own insertId');
   assert.equal((await names(db)).length, 20);
+});
+
+test('the commit waits for the requests already waiting to run, and takes in their writes', async (t) => {
+  const dialect = nodeSqliteDialect(path, { checkpointThread: true });
+  const db = new Kysely<Schema>({ dialect });
+  opened.push(db);
+  await names(db);
+  const commits = countCommits(t);
+  // A write queued now, then a batch of requests that arrived before the commit's turn came.
+  const first = dialect.direct(db.insertInto('items').values({ name: 'first' }).compile());
+  assert.ok(first, 'the driver is open');
+  const batch = inTurnBatch(async () => {
+    await Promise.resolve();
+    return insert(db, 'from the waiting batch');
+  });
+  await Promise.all([first, batch]);
+  t.mock.restoreAll();
+  assert.equal(commits(), 1);
+  assert.deepEqual(await names(db), ['first', 'from the waiting batch']);
 });
 
 test('a constraint failure fails only its own write, with the properties of a node:sqlite error', async () => {

@@ -11,7 +11,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { atTurnEnd } from './turn-batch.ts';
+import { afterWaitingBatch } from './turn-batch.ts';
 
 export interface NodeSqliteOptions {
   /**
@@ -76,8 +76,9 @@ const shutdownTimeoutMs = 2000;
 /**
  * The one `node:sqlite` connection of the calling thread, shared by every caller.
  *
- * Writes outside transactions are grouped: those that arrive in the same turn of the event loop
- * run together in one transaction and each caller is answered after its COMMIT. A commit costs
+ * Writes outside transactions are grouped: those that arrive before the loop's next check phase,
+ * and those of the requests waiting to run then, run together in one transaction and each caller
+ * is answered after its COMMIT. A commit costs
  * a WAL append (and now and then a checkpoint) whatever its size, so under load this multiplies
  * write throughput, while each write stays atomic and is acknowledged only once durable. A
  * failing statement (a constraint) fails alone: SQLite rolls back that statement, not the batch.
@@ -181,13 +182,17 @@ class SharedConnection {
   }
 
   /**
-   * Flushes at the end of this event-loop turn, once the I/O that arrived in it has been handled
-   * (and, for writes a turn batch made, once that batch's work is done: `atTurnEnd`).
+   * Flushes in the check phase of the event loop (the next one, for writes a turn batch made),
+   * once the requests that arrived before it have written too: when a turn batch of them is
+   * waiting to run, the commit comes after that batch's work (`afterWaitingBatch`). With nothing
+   * else ready the commit is at most one loop iteration away; under load each commit takes in a
+   * second turn's writes. Measured with the token benchmark's opaque request (2026-11-24): 5.2 →
+   * 6.8 tokens per commit, 3–8 µs less event-loop CPU per token (concurrent A/Bs of 8 rounds).
    */
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    atTurnEnd(() => this.flush());
+    setImmediate(() => afterWaitingBatch(() => this.flush()));
   }
 
   /** Commits the queued writes; deferred while an explicit transaction is open. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { atTurnEnd, inTurnBatch } from './turn-batch.ts';
+import { afterWaitingBatch, atTurnEnd, inTurnBatch } from './turn-batch.ts';
 
 describe('turn batches', () => {
   test('calls made in one turn run together after its callbacks, in order, each answered with its own result', async () => {
@@ -68,5 +68,33 @@ describe('turn batches', () => {
     process.nextTick(() => order.push('tick'));
     await done;
     assert.deepEqual(order, ['tick', 'end of turn']);
+  });
+
+  test('work after the waiting batch runs once that batch has gone as far as it can', async () => {
+    const order: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      // Queued before the batch below, as a commit scheduled in an earlier turn would be.
+      setImmediate(() =>
+        afterWaitingBatch(() => {
+          order.push('commit');
+          resolve();
+        }),
+      );
+    });
+    const answer = inTurnBatch(async () => {
+      order.push('batch');
+      await Promise.resolve();
+      order.push('batch write');
+    });
+    await Promise.all([answer, done]);
+    assert.deepEqual(order, ['batch', 'batch write', 'commit']);
+  });
+
+  test('with no batch waiting, work after the waiting batch runs at once', () => {
+    let ran = false;
+    afterWaitingBatch(() => {
+      ran = true;
+    });
+    assert.equal(ran, true);
   });
 });

@@ -4,6 +4,8 @@ interface Pending {
 }
 
 let pending: Pending[] = [];
+// Called once the batch waiting to run has done its work (afterWaitingBatch).
+let afterPending: Array<() => void> = [];
 // True from the start of a batch until the promise jobs and ticks it leads to have all run.
 let draining = false;
 const endDrain = (): void => {
@@ -19,6 +21,12 @@ function runPending(): void {
     // every run of this batch has gone as far as it can without I/O.
     queueMicrotask(() => process.nextTick(endDrain));
   }
+  if (afterPending.length) {
+    const after = afterPending;
+    afterPending = [];
+    // Queued before the runs' own promise jobs, so this tick too comes once they have all run.
+    queueMicrotask(() => process.nextTick(runEach, after));
+  }
   for (const { run, resolve } of batch) {
     try {
       resolve(run());
@@ -26,6 +34,21 @@ function runPending(): void {
       resolve(Promise.reject(error));
     }
   }
+}
+
+function runEach(fns: Array<() => void>): void {
+  for (const fn of fns) fn();
+}
+
+/**
+ * Calls `fn` once the turn batch already waiting to run (requests that arrived in this turn) has
+ * done its work, or at once when none is waiting. A grouped commit scheduled for the next turn
+ * then takes in the writes of the requests that were ready by then, instead of committing
+ * without them and leaving them a commit of their own.
+ */
+export function afterWaitingBatch(fn: () => void): void {
+  if (pending.length) afterPending.push(fn);
+  else fn();
 }
 
 /**
