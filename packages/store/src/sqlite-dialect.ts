@@ -11,6 +11,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import type { CheckpointWorkerData } from './sqlite-checkpoint-worker.ts';
 import { afterWaitingBatch } from './turn-batch.ts';
 
 export interface NodeSqliteOptions {
@@ -19,6 +20,13 @@ export interface NodeSqliteOptions {
    * file; `:memory:` and short-lived commands leave it to SQLite).
    */
   checkpointThread?: boolean;
+  /** How often the checkpoint thread checkpoints, in ms (1000). */
+  checkpointIntervalMs?: number;
+  /**
+   * WAL size, in frames (pages), past which the checkpoint thread has the WAL start over, holding
+   * commits for the moment its last pass takes (1000, about 4 MiB; sqlite-checkpoint-worker.ts).
+   */
+  walRestartFrames?: number;
 }
 
 type SqlValue = null | number | bigint | string | Uint8Array;
@@ -72,6 +80,8 @@ class NodeSqliteAdapter extends SqliteAdapter {
 
 // How long destroy() waits for the checkpoint thread's last checkpoint.
 const shutdownTimeoutMs = 2000;
+// Commits are held for the checkpoint thread's WAL restart at most this long, should it not answer.
+const holdTimeoutMs = 2000;
 
 /**
  * The one `node:sqlite` connection of the calling thread, shared by every caller.
@@ -93,6 +103,10 @@ const shutdownTimeoutMs = 2000;
  * Explicit transactions take the connection exclusively; other queries wait for them to end,
  * since on one connection they would otherwise run inside the open transaction. Before one
  * begins, every queued write is committed; writes issued during it are committed after it.
+ *
+ * Now and then the checkpoint thread asks for commits to be held for a few milliseconds, so that
+ * the WAL can start over instead of growing under writes that never pause
+ * (sqlite-checkpoint-worker.ts); reads go on meanwhile.
  */
 class SharedConnection {
   readonly #db: DatabaseSync;
@@ -104,19 +118,51 @@ class SharedConnection {
   #flushScheduled = false;
   #transaction: TransactionConnection | undefined;
   #waiters: Array<() => void> = [];
+  // Commits wait while the checkpoint thread's last pass before a WAL restart runs
+  // (sqlite-checkpoint-worker.ts); a hold asked for during a transaction starts when it ends.
+  #held: NodeJS.Timeout | undefined;
+  #holdAsked = false;
+  #closing = false;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
 
   /** Moves WAL checkpoints of `path` (a file this connection has in WAL mode) to a thread of their own. */
-  startCheckpointThread(path: string): void {
+  startCheckpointThread(path: string, options: NodeSqliteOptions): void {
     // Automatic checkpoints would fsync inside a commit (7 ms on average, up to 28 ms, measured).
     this.#db.exec('PRAGMA wal_autocheckpoint = 0');
-    this.#checkpointer = startCheckpointThread(path, () => {
+    const worker = startCheckpointThread(path, options, () => {
       // Without the thread, SQLite's own checkpoints keep the WAL bounded again.
+      this.#endHold();
       if (this.#db.isOpen) this.#db.exec('PRAGMA wal_autocheckpoint = 1000');
     });
+    worker.on('message', (message) => {
+      if (message === 'hold') this.#hold();
+      else if (message === 'release') this.#endHold();
+    });
+    this.#checkpointer = worker;
+  }
+
+  /** Holds commits for the checkpoint thread's last pass before a WAL restart, once no transaction is open. */
+  #hold(): void {
+    if (this.#closing) return;
+    if (this.#transaction) {
+      this.#holdAsked = true;
+      return;
+    }
+    this.#holdAsked = false;
+    // Should the thread never answer, commits resume anyway.
+    this.#held = setTimeout(() => this.#endHold(), holdTimeoutMs);
+    this.#held.unref();
+    this.#checkpointer?.postMessage('held');
+  }
+
+  #endHold(): void {
+    if (!this.#held) return;
+    clearTimeout(this.#held);
+    this.#held = undefined;
+    this.#wake();
   }
 
   #prepare(sql: string): { stmt: StatementSync; returnsRows: boolean } {
@@ -201,9 +247,9 @@ class SharedConnection {
     this.#pump();
   }
 
-  /** Commits the queued writes, unless a transaction holds them back. */
+  /** Commits the queued writes, unless a transaction or a WAL restart holds them back. */
   #pump(): void {
-    if (this.#transaction || this.#batch.length === 0) return;
+    if (this.#transaction || this.#held || this.#batch.length === 0) return;
     this.#commitQueued();
   }
 
@@ -236,7 +282,7 @@ class SharedConnection {
 
   async begin(transaction: TransactionConnection): Promise<void> {
     // The check and the claim must happen in one synchronous step, or two callers could both begin.
-    while (this.busy()) await this.released();
+    while (this.busy() || this.#held) await this.released();
     this.#transaction = transaction;
     try {
       // Queued writes were acknowledged to nobody yet; commit them before the transaction starts.
@@ -258,6 +304,13 @@ class SharedConnection {
 
   #release(): void {
     this.#transaction = undefined;
+    if (this.#holdAsked) this.#hold();
+    this.#wake();
+  }
+
+  /** Wakes whoever waits for the connection, and commits what queued meanwhile. */
+  #wake(): void {
+    if (this.#transaction || this.#held) return;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
@@ -269,6 +322,8 @@ class SharedConnection {
     // Let queries issued just before destroy() reach this connection (Kysely hands them over a
     // few promise jobs later), so that they are answered too.
     await new Promise((resolve) => setImmediate(resolve));
+    this.#closing = true;
+    while (this.#held) await this.released();
     this.#pump();
     await stopCheckpointThread(this.#checkpointer);
     this.#checkpointer = undefined;
@@ -277,10 +332,14 @@ class SharedConnection {
   }
 }
 
-/** Checkpoints the WAL of `path` every second from a worker thread; `onError` if it fails. */
-function startCheckpointThread(path: string, onError: () => void): Worker {
+/** Checkpoints the WAL of `path` from a worker thread (every second by default); `onError` if it fails. */
+function startCheckpointThread(path: string, options: NodeSqliteOptions, onError: () => void): Worker {
   const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
-    workerData: { path, intervalMs: 1000 },
+    workerData: {
+      path,
+      intervalMs: options.checkpointIntervalMs ?? 1000,
+      restartFrames: options.walRestartFrames ?? 1000,
+    } satisfies CheckpointWorkerData,
   });
   worker.unref();
   // If the checkpointer fails, fall back to SQLite's own checkpoints rather than let the WAL grow.
@@ -292,7 +351,9 @@ function startCheckpointThread(path: string, onError: () => void): Worker {
 async function stopCheckpointThread(worker: Worker | undefined): Promise<void> {
   if (!worker) return;
   const stopped = new Promise<void>((resolve) => {
-    worker.once('message', () => resolve());
+    worker.on('message', (message) => {
+      if (message === 'stopped') resolve();
+    });
     worker.once('exit', () => resolve());
   });
   worker.postMessage('stop');
@@ -364,7 +425,7 @@ class NodeSqliteDriver implements Driver {
     // Bound the WAL file that a busy period leaves behind once it has been checkpointed.
     db.exec('PRAGMA journal_size_limit = 67108864');
     this.#shared = new SharedConnection(db);
-    if (this.#options.checkpointThread && this.#path !== ':memory:') this.#shared.startCheckpointThread(this.#path);
+    if (this.#options.checkpointThread && this.#path !== ':memory:') this.#shared.startCheckpointThread(this.#path, this.#options);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
