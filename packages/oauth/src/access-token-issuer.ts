@@ -25,11 +25,15 @@ export interface TokenResponse {
 }
 
 /** Issues the access token in the API's format: an RFC 9068 JWT, or opaque and stored by hash. */
-export async function issueAccessToken(context: OAuthContext, grant: AccessTokenGrant): Promise<TokenResponse> {
+export function issueAccessToken(context: OAuthContext, grant: AccessTokenGrant): Promise<TokenResponse> {
   const now = context.clock();
   const ttl = grant.api.access_token_ttl;
   const scope = grant.scopes.join(' ');
-  let accessToken: string;
+  const respond = (accessToken: string): TokenResponse => {
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl };
+    if (scope) response.scope = scope;
+    return response;
+  };
   if (grant.api.token_format === 'jwt') {
     const registered: Record<string, unknown> = {
       iss: context.issuer,
@@ -42,10 +46,11 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
     };
     if (scope) registered.scope = scope;
     const claims = grant.claims ? { ...grant.claims, ...registered } : registered;
-    accessToken = await signJwtBatched(context.keys.signingKey(), 'at+jwt', claims);
-  } else {
-    accessToken = newOrderedToken();
-    await context.accessTokens.insert({
+    return signJwtBatched(context.keys.signingKey(), 'at+jwt', claims).then(respond);
+  }
+  const accessToken = newOrderedToken();
+  return context.accessTokens
+    .insert({
       token_hash: storedTokenKey(accessToken),
       client_id: grant.client.client_id,
       subject: grant.subject,
@@ -56,9 +61,6 @@ export async function issueAccessToken(context: OAuthContext, grant: AccessToken
       issued_at: now,
       expires_at: now + ttl,
       revoked_at: null,
-    });
-  }
-  const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl };
-  if (scope) response.scope = scope;
-  return response;
+    })
+    .then(() => respond(accessToken));
 }

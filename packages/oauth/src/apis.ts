@@ -42,6 +42,11 @@ export class ApiRegistry {
     this.#ttlMs = options.ttlMs ?? 1000;
   }
 
+  /** Every API when a fresh cached set exists, without a promise; otherwise undefined (call `all`). */
+  cached(): Map<string, Api> | undefined {
+    return this.#all && Date.now() - this.#all.at < this.#ttlMs ? this.#all.apis : undefined;
+  }
+
   /** Every API, keyed by identifier (the set is small and read on every token request). */
   async all(): Promise<Map<string, Api>> {
     const now = Date.now();

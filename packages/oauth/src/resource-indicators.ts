@@ -19,15 +19,29 @@ function allowedScopes(client: Client, api: Api): string[] {
  * Decides the audience and scopes of a token request (RFC 8707 §2, RFC 6749 §3.3).
  * `audience` is accepted as a synonym of `resource`. Without a scope the client gets every
  * scope it is registered for on that API; without a resource, the one API the client may use.
+ * A decision made before for the same client, request and API set is returned as it is, without
+ * a promise; anything else (a refusal included) comes as a promise.
  */
-export async function resolveTarget(context: OAuthContext, client: Client, body: FormBody): Promise<ResolvedTarget> {
-  const decide = () => resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+export function resolveTarget(context: OAuthContext, client: Client, body: FormBody): ResolvedTarget | Promise<ResolvedTarget> {
   const { resource, audience, scope } = body;
   // Repeated parameters are refused or combined by the full decision, never cached.
-  if (typeof resource === 'object' || typeof audience === 'object' || typeof scope === 'object') return decide();
-  // A machine client repeats the same request: its decision is kept for as long as both the
-  // client's and the API set's cached objects live (each is replaced when it changes).
-  const apis = await context.apis.all();
+  if (typeof resource === 'object' || typeof audience === 'object' || typeof scope === 'object') return decide(context, client, body);
+  const key = `${resource ?? ''}\n${audience ?? ''}\n${scope ?? ''}`;
+  const apis = context.apis.cached();
+  if (apis) return decideOnce(decisionsOf(apis, client), key, context, client, body);
+  return context.apis.all().then((all) => decideOnce(decisionsOf(all, client), key, context, client, body));
+}
+
+async function decide(context: OAuthContext, client: Client, body: FormBody): Promise<ResolvedTarget> {
+  return resolveRequestedTarget(context, client, requestedResources(body), parseScope(param(body, 'scope')));
+}
+
+// A machine client repeats the same request: its decision is kept for as long as both the
+// client's and the API set's cached objects live (each is replaced when it changes).
+let decisions: { apis: Map<string, Api>; byClient: Map<string, { client: Client; byRequest: Map<string, ResolvedTarget> }> } | undefined;
+
+/** The decisions remembered for `client` under the API set `apis`. */
+function decisionsOf(apis: Map<string, Api>, client: Client): Map<string, ResolvedTarget> {
   if (decisions?.apis !== apis) decisions = { apis, byClient: new Map() };
   let remembered = decisions.byClient.get(client.client_id);
   if (remembered?.client !== client) {
@@ -35,18 +49,26 @@ export async function resolveTarget(context: OAuthContext, client: Client, body:
     remembered = { client, byRequest: new Map() };
     decisions.byClient.set(client.client_id, remembered);
   }
-  const key = `${resource ?? ''}\n${audience ?? ''}\n${scope ?? ''}`;
-  let decision = remembered.byRequest.get(key);
-  if (!decision) {
-    decision = await decide();
-    Object.freeze(decision.scopes);
-    if (remembered.byRequest.size >= 64) remembered.byRequest.clear();
-    remembered.byRequest.set(key, Object.freeze(decision));
-  }
-  return decision;
+  return remembered.byRequest;
 }
 
-let decisions: { apis: Map<string, Api>; byClient: Map<string, { client: Client; byRequest: Map<string, ResolvedTarget> }> } | undefined;
+function decideOnce(
+  byRequest: Map<string, ResolvedTarget>,
+  key: string,
+  context: OAuthContext,
+  client: Client,
+  body: FormBody,
+): ResolvedTarget | Promise<ResolvedTarget> {
+  return byRequest.get(key) ?? remember(byRequest, key, decide(context, client, body));
+}
+
+async function remember(byRequest: Map<string, ResolvedTarget>, key: string, deciding: Promise<ResolvedTarget>): Promise<ResolvedTarget> {
+  const decision = await deciding;
+  Object.freeze(decision.scopes);
+  if (byRequest.size >= 64) byRequest.clear();
+  byRequest.set(key, Object.freeze(decision));
+  return decision;
+}
 
 /** `resource` values of a request, with `audience` as a synonym (RFC 8707 §2). */
 export function requestedResources(body: FormBody): string[] {

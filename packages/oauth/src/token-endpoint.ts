@@ -1,5 +1,5 @@
 import type { TokenResponse } from './access-token-issuer.ts';
-import { authenticateClient } from './client-auth/authenticate-client.ts';
+import { authenticate } from './client-auth/authenticate-client.ts';
 import type { ClientAuthContext, ClientAuthRequest } from './client-auth/types.ts';
 import type { Client } from './clients.ts';
 import type { OAuthContext } from './context.ts';
@@ -20,14 +20,27 @@ export const grantHandlers: Record<string, GrantHandler> = {
 };
 
 /** RFC 6749 §3.2: authenticate the client, then run the grant it asks for. */
-export async function tokenEndpoint(context: OAuthContext, request: ClientAuthRequest): Promise<TokenResponse> {
-  const grantType = requiredParam(request.body, 'grant_type');
+export function tokenEndpoint(context: OAuthContext, request: ClientAuthRequest): Promise<TokenResponse> {
+  // The common path (a cached machine client, a remembered decision) runs without a promise
+  // until the token itself; every refusal still comes as a rejection.
+  try {
+    const grantType = requiredParam(request.body, 'grant_type');
+    const client = authenticate(request, context.clients, clientAuthContext(context));
+    if (client instanceof Promise) return client.then((authenticated) => runGrant(context, grantType, authenticated, request.body));
+    return runGrant(context, grantType, client, request.body);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The grant `grantType` for an authenticated client (RFC 6749 §5.2 `unsupported_grant_type` for any other). */
+function runGrant(context: OAuthContext, grantType: string, client: Client, body: FormBody): Promise<TokenResponse> {
   const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
-  const client = await authenticateClient(request, context.clients, clientAuthContext(context));
   if (!handler) throw unsupportedGrantType(`grant_type ${grantType} is not supported`);
-  const response = await handler(context, client, request.body);
-  context.onTokenIssued?.(grantType, isCompactJwt(response.access_token) ? 'jwt' : 'opaque');
-  return response;
+  return handler(context, client, body).then((response) => {
+    context.onTokenIssued?.(grantType, isCompactJwt(response.access_token) ? 'jwt' : 'opaque');
+    return response;
+  });
 }
 
 // One server has one context: remember the slice built for the last one (a WeakMap lookup on

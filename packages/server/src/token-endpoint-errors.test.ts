@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { type FormBody, tokenEndpoint } from '@portcullis/oauth';
 import * as jose from 'jose';
 import { basicAuth, fixtureClients, postForm, secrets, startTestServer, type TestServer, testApi, testOpaqueApi } from './test-support.ts';
 
@@ -274,5 +275,34 @@ describe('introspection and revocation refusals (RFC 7662 §2.1, §4; RFC 7009 �
   test('revoking an unknown token answers 200 (RFC 7009 §2.2)', async () => {
     const response = await postForm(`${server.issuer}/oauth2/revoke`, { token: 'not-a-token' }, basic);
     assert.equal(response.status, 200);
+  });
+});
+
+describe('the token endpoint core (tokenEndpoint) answers every refusal as a rejection', () => {
+  // The common path (a cached client, a remembered decision) runs without a promise until the
+  // token; a refusal on it must still reach callers as a rejected promise, never a throw.
+  const call = (body: FormBody, authorization = basic.authorization) =>
+    tokenEndpoint(server.runtime.context, { body, authorization, endpoint: tokenUrl });
+
+  test('refusals on the synchronous path reject, and the repeated request still succeeds', async () => {
+    const form = { ...cc, resource: testApi };
+    // Twice, so that the client is cached, the header remembered and the decision kept.
+    for (let i = 0; i < 2; i++) assert.equal(typeof (await call(form)).access_token, 'string');
+    const refusals: Array<[FormBody, string | undefined, string]> = [
+      [{ ...form, grant_type: undefined }, basic.authorization, 'invalid_request'],
+      [form, basicAuth('basic-client', 'wrong'), 'invalid_client'],
+      [form, basicAuth('nobody', 'x'), 'invalid_client'],
+      [{ ...form, grant_type: 'password' }, basic.authorization, 'unsupported_grant_type'],
+      [{ ...form, scope: 'orders:delete' }, basic.authorization, 'invalid_scope'],
+      [{ ...form, resource: 'https://unknown.example.com' }, basic.authorization, 'invalid_target'],
+    ];
+    for (const [body, authorization, code] of refusals) {
+      let pending: Promise<unknown> | undefined;
+      assert.doesNotThrow(() => {
+        pending = call(body, authorization);
+      }, code);
+      await assert.rejects(pending as Promise<unknown>, { code });
+    }
+    assert.equal(typeof (await call(form)).access_token, 'string');
   });
 });

@@ -1,6 +1,7 @@
 interface Pending {
   run: () => Promise<unknown>;
-  resolve: (outcome: Promise<unknown>) => void;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
 }
 
 let pending: Pending[] = [];
@@ -27,11 +28,12 @@ function runPending(): void {
     // Queued before the runs' own promise jobs, so this tick too comes once they have all run.
     queueMicrotask(() => process.nextTick(runEach, after));
   }
-  for (const { run, resolve } of batch) {
+  for (const { run, resolve, reject } of batch) {
     try {
-      resolve(run());
+      // then() rather than resolve(promise): one promise job fewer per call.
+      run().then(resolve, reject);
     } catch (error) {
-      resolve(Promise.reject(error));
+      reject(error);
     }
   }
 }
@@ -73,7 +75,7 @@ export function atTurnEnd(fn: () => void): void {
  * the same turn (`atTurnEnd`).
  */
 export function inTurnBatch<T>(run: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve) => {
-    if (pending.push({ run, resolve: resolve as (outcome: Promise<unknown>) => void }) === 1) atTurnEnd(runPending);
+  return new Promise<T>((resolve, reject) => {
+    if (pending.push({ run, resolve: resolve as (value: unknown) => void, reject }) === 1) atTurnEnd(runPending);
   });
 }

@@ -8,6 +8,8 @@ import { privateKeyJwt } from './private-key-jwt.ts';
 import type { ClientAuthContext, ClientAuthMethodHandler, ClientAuthRequest, PresentedCredentials } from './types.ts';
 
 const jwtBearerAssertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+// RFC 7235 §2.1: the scheme is case-insensitive.
+const basicScheme = /^basic /i;
 
 const handlers: Record<string, ClientAuthMethodHandler> = {
   client_secret_basic: clientSecretBasic,
@@ -32,9 +34,17 @@ function decodeBasic(header: string): { clientId: string; secret: string } {
 // A machine client sends the same Authorization header on every call: decoding it and hashing its
 // secret once is enough. Only well-formed headers are kept, and the cache is bounded; it holds
 // nothing the process does not already see on every request.
-const basicCache = new Map<string, { clientId: string; secret: string; secretHash: string }>();
+const basicCache = new Map<string, BasicCredentials>();
 
-function basicCredentials(header: string): { clientId: string; secret: string; secretHash: string } {
+interface BasicCredentials {
+  clientId: string;
+  secret: string;
+  secretHash: string;
+  /** The client object these credentials last verified against (see `verified`). */
+  verifiedFor?: Client;
+}
+
+function basicCredentials(header: string): BasicCredentials {
   let entry = basicCache.get(header);
   if (!entry) {
     const { clientId, secret } = decodeBasic(header);
@@ -51,10 +61,11 @@ export function presentedCredentials(request: ClientAuthRequest): PresentedCrede
   const bodyClientId = param(body, 'client_id');
   const found: PresentedCredentials[] = [];
   const authorization = request.authorization;
-  if (authorization !== undefined && authorization.length > 6 && authorization.slice(0, 6).toLowerCase() === 'basic ') {
-    const { clientId, secret, secretHash } = basicCredentials(authorization);
+  if (authorization !== undefined && authorization.length > 6 && basicScheme.test(authorization)) {
+    const memo = basicCredentials(authorization);
+    const { clientId, secret, secretHash } = memo;
     if (bodyClientId !== undefined && bodyClientId !== clientId) throw invalidRequest('client_id does not match the Basic credentials');
-    found.push({ method: 'client_secret_basic', clientId, secret, secretHash });
+    found.push({ method: 'client_secret_basic', clientId, secret, secretHash, memo });
   }
   const secret = param(body, 'client_secret');
   if (secret !== undefined) {
@@ -87,15 +98,44 @@ export function presentedCredentials(request: ClientAuthRequest): PresentedCrede
  * (RFC 6749 §2.3, RFC 7591 §2 `token_endpoint_auth_method`, RFC 7523 §2.2).
  */
 export async function authenticateClient(request: ClientAuthRequest, clients: ClientRegistry, context: ClientAuthContext): Promise<Client> {
+  return authenticate(request, clients, context);
+}
+
+/**
+ * `authenticateClient` for the token endpoint's common path: a cached client whose method
+ * verifies synchronously (a client secret) is answered without a promise, and a refusal may be
+ * thrown at once.
+ */
+export function authenticate(request: ClientAuthRequest, clients: ClientRegistry, context: ClientAuthContext): Client | Promise<Client> {
   const credentials = presentedCredentials(request);
-  const challenge = credentials.method === 'client_secret_basic' ? basicChallenge(context.issuer) : undefined;
-  const client = clients.cached(credentials.clientId) ?? (await clients.get(credentials.clientId));
-  if (!client) throw invalidClient('client authentication failed', challenge);
+  const client = clients.cached(credentials.clientId);
+  if (client) return verified(credentials, client, context, request.endpoint);
+  return clients.get(credentials.clientId).then((found) => verified(credentials, found, context, request.endpoint));
+}
+
+/** RFC 6749 §5.2: a refused Basic authentication answers with a Basic challenge. */
+function challengeFor(credentials: PresentedCredentials, context: ClientAuthContext): Record<string, string> | undefined {
+  return credentials.method === 'client_secret_basic' ? basicChallenge(context.issuer) : undefined;
+}
+
+/** The client, once the credentials it presented are verified with the method it registered. */
+function verified(
+  credentials: PresentedCredentials,
+  client: Client | undefined,
+  context: ClientAuthContext,
+  endpoint: string,
+): Client | Promise<Client> {
+  if (!client) throw invalidClient('client authentication failed', challengeFor(credentials, context));
   if (client.token_endpoint_auth_method !== credentials.method) {
-    throw invalidClient(`client must authenticate with ${client.token_endpoint_auth_method}`, challenge);
+    throw invalidClient(`client must authenticate with ${client.token_endpoint_auth_method}`, challengeFor(credentials, context));
   }
-  const verified = (handlers[credentials.method] as ClientAuthMethodHandler).verify(credentials, client, context, request.endpoint);
-  // Secrets are checked synchronously: no further promise on the token endpoint's common path.
-  if (verified) await verified;
+  // The exact header that verified against this very client object (same stored secret hash) is
+  // verified again by remembering it: only a caller who presents those credentials gets here.
+  const { memo } = credentials;
+  if (memo !== undefined && memo.verifiedFor === client) return client;
+  const verifying = (handlers[credentials.method] as ClientAuthMethodHandler).verify(credentials, client, context, endpoint);
+  // Secrets are checked synchronously: no promise on the token endpoint's common path.
+  if (verifying) return verifying.then(() => client);
+  if (memo !== undefined) memo.verifiedFor = client;
   return client;
 }

@@ -27,6 +27,8 @@ export interface PresentedCredentials {
   /** SHA-256 of `secret`, when already known (a repeated Basic header). */
   secretHash?: string;
   assertion?: string;
+  /** What is remembered of these exact credentials (a repeated Basic header): the client they last verified against. */
+  memo?: { verifiedFor?: Client };
 }
 
 export interface ClientAuthMethodHandler {

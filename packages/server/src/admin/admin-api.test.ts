@@ -130,6 +130,31 @@ describe('admin API: clients and APIs', () => {
     assert.equal(fresh.status, 200);
   });
 
+  test('rotating a secret invalidates a Basic header that was accepted before, however often it was', async () => {
+    const created = await call('POST', '/admin/v1/clients', adminToken, { grant_types: ['client_credentials'], scope: 'orders:read' });
+    const { client, client_secret } = created.body;
+    const request = () =>
+      postForm(
+        `${server.issuer}/oauth2/token`,
+        { grant_type: 'client_credentials', resource: testApi },
+        { authorization: basicAuth(client.client_id, client_secret) },
+      );
+    // Accepted again and again: the server remembers which client object this header verified against.
+    for (let i = 0; i < 3; i++) assert.equal((await request()).status, 200);
+    const rotated = await call('POST', `/admin/v1/clients/${client.client_id}/secret`, adminToken);
+    assert.equal(rotated.status, 200);
+    const old = await request();
+    assert.equal(old.status, 401);
+    assert.equal(old.body.error, 'invalid_client');
+    assert.match(old.headers.get('www-authenticate') ?? '', /^Basic realm=/);
+    const fresh = await postForm(
+      `${server.issuer}/oauth2/token`,
+      { grant_type: 'client_credentials', resource: testApi },
+      { authorization: basicAuth(client.client_id, rotated.body.client_secret) },
+    );
+    assert.equal(fresh.status, 200);
+  });
+
   test('updating and deleting a client', async () => {
     const updated = await call('PUT', '/admin/v1/clients/gateway', adminToken, {
       client_name: 'Gateway',
