@@ -31,8 +31,6 @@ export interface OAuthContext {
   people: PeopleStores;
   passwords: PasswordHasher;
   policy: PeoplePolicy;
-  /** Observes issuance (metrics); must not throw. */
-  onTokenIssued?: (grantType: string, format: string) => void;
 }
 
 /** Lifetimes (seconds) of what the people flows create. */

@@ -8,7 +8,6 @@ import { type FormBody, requiredParam } from './form.ts';
 import { authorizationCodeGrant } from './grants/authorization-code.ts';
 import { clientCredentialsGrant } from './grants/client-credentials.ts';
 import { refreshTokenGrant } from './grants/refresh-token.ts';
-import { isCompactJwt } from './jwt.ts';
 
 export type GrantHandler = (context: OAuthContext, client: Client, body: FormBody) => Promise<TokenResponse>;
 
@@ -37,10 +36,7 @@ export function tokenEndpoint(context: OAuthContext, request: ClientAuthRequest)
 function runGrant(context: OAuthContext, grantType: string, client: Client, body: FormBody): Promise<TokenResponse> {
   const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
   if (!handler) throw unsupportedGrantType(`grant_type ${grantType} is not supported`);
-  return handler(context, client, body).then((response) => {
-    context.onTokenIssued?.(grantType, isCompactJwt(response.access_token) ? 'jwt' : 'opaque');
-    return response;
-  });
+  return handler(context, client, body);
 }
 
 // One server has one context: remember the slice built for the last one (a WeakMap lookup on

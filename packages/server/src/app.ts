@@ -40,7 +40,6 @@ export function registeredRoutes(app: FastifyInstance): string[] {
 export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = runtime;
   const metrics = options.metrics ?? createMetrics();
-  runtime.context.onTokenIssued = metrics.tokenIssued;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.log.level),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
@@ -85,7 +84,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
-  oauthRoutes(app, runtime);
+  oauthRoutes(app, runtime, metrics);
   peopleRoutes(app, runtime);
   adminRoutes(app, runtime);
   healthRoutes(app, runtime, metrics);

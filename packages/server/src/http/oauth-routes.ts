@@ -7,8 +7,10 @@ import {
   serverMetadata,
   tokenEndpoint,
 } from '@portcullis/oauth';
+import { isCompactJwt } from '@portcullis/oauth/jwt';
 import { inTurnBatch } from '@portcullis/store/turn-batch';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Metrics } from '../metrics.ts';
 import type { Runtime } from '../runtime.ts';
 import { allowCrossOrigin, allowCrossOriginCaller, answerPreflight } from './cross-origin.ts';
 
@@ -24,7 +26,7 @@ function formBody(request: FastifyRequest): FormBody {
 }
 
 /** Discovery, JWKS, token, introspection and revocation. */
-export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
+export function oauthRoutes(app: FastifyInstance, runtime: Runtime, metrics: Pick<Metrics, 'tokenIssued'>): void {
   const context = runtime.context;
   const { endpoints } = context;
   const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -53,13 +55,12 @@ export function oauthRoutes(app: FastifyInstance, runtime: Runtime): void {
   app.post('/oauth2/token', corsNoStore, async (request, reply) => {
     // Token requests that arrive in one turn run back to back, and so do the signatures and the
     // commit they lead to, in the same turn (@portcullis/store/turn-batch).
+    const body = formBody(request);
     const response = await inTurnBatch(() =>
-      tokenEndpoint(context, {
-        body: formBody(request),
-        authorization: request.headers.authorization,
-        endpoint: endpoints.token_endpoint,
-      }),
+      tokenEndpoint(context, { body, authorization: request.headers.authorization, endpoint: endpoints.token_endpoint }),
     );
+    // A request that got a token had exactly one grant_type (RFC 6749 §3.2: no repeated parameters).
+    metrics.tokenIssued(body.grant_type as string, isCompactJwt(response.access_token) ? 'jwt' : 'opaque');
     reply.headers(noStore);
     return response;
   });
