@@ -1,0 +1,132 @@
+/**
+ * A/B of token-endpoint servers: measures what a change costs per request, to the microsecond,
+ * where `npm run bench` measures the targets against their peers.
+ *
+ *   node bench/ab.ts [--rounds 16] [--warmup 2] [--duration 3] [--api jwt|opaque] -- <server> <server> …
+ *
+ * A server is `[node flags|]script[:arg arg][#path]`: `bench/servers/fastify-ceiling.ts:sign`,
+ * `../other-checkout/bench/servers/portcullis.ts` (a second checkout, say, at the commit before
+ * a change), `--max-semi-space-size=32|bench/servers/portcullis.ts`. The token endpoint is found by
+ * discovery unless `#path` names it.
+ *
+ * Every run starts a fresh server: a server process keeps its speed for its life (its memory
+ * layout, its code's placement), and two processes of one tree differed by up to 8 µs per request
+ * here (2026-12-06), so a comparison of two long-lived servers measures those two processes, not
+ * the two trees. Rounds rotate and reverse the order, as `npm run bench` does. Each server is
+ * compared with the first by the median of its paired per-round differences of server CPU per
+ * request (all its threads) and of paired req/s ratios.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { processCpuSeconds, spawnServer } from './lib/child.ts';
+import { basicAuthorization, formContentType, issuingClient, jwtApi, opaqueApi, tokenRequestBody } from './lib/fixtures.ts';
+import { runLoad } from './lib/load.ts';
+import { median } from './lib/report.ts';
+import type { LoadRequest } from './lib/targets.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rounds: { type: 'string', default: '16' },
+    warmup: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '3' },
+    api: { type: 'string', default: 'jwt' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help || positionals.length < 2) {
+  process.stdout.write('node bench/ab.ts [--rounds 16] [--warmup 2] [--duration 3] [--api jwt|opaque] -- <server> <server> …\n');
+  process.exit(values.help ? 0 : 2);
+}
+
+interface Server {
+  spec: string;
+  execArgv: string[];
+  script: string;
+  args: string[];
+  path: string | undefined;
+}
+
+interface Measured {
+  cpuMicros: number;
+  requestsPerSecond: number;
+}
+
+/** `[flags|]script[:args][#path]`. */
+function parseServer(spec: string): Server {
+  const [withFlags, path] = spec.split('#') as [string, string | undefined];
+  const bar = withFlags.indexOf('|');
+  const flags = bar < 0 ? '' : withFlags.slice(0, bar);
+  const [script, args] = withFlags.slice(bar + 1).split(':') as [string, string | undefined];
+  return { spec, execArgv: flags ? flags.split(' ') : [], script, args: args ? args.split(' ') : [], path };
+}
+
+async function endpointOf(url: string, path: string | undefined): Promise<string> {
+  if (path) return `${url}${path}`;
+  const response = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
+  return ((await response.json()) as { token_endpoint: string }).token_endpoint;
+}
+
+/** One run: a fresh server, warmed up, then measured. */
+async function measure(server: Server): Promise<Measured> {
+  const child = await spawnServer({ script: server.script, args: server.args, execArgv: server.execArgv });
+  try {
+    const request: LoadRequest = {
+      url: await endpointOf(child.url, server.path),
+      method: 'POST',
+      headers: { authorization: basicAuthorization(issuingClient.id, issuingClient.secret), 'content-type': formContentType },
+      body: tokenRequestBody(values.api === 'opaque' ? opaqueApi : jwtApi),
+    };
+    const settings = { connections: 10, pipelining: 1, timeout: 5 };
+    await runLoad(request, { ...settings, duration: Number(values.warmup) });
+    const before = processCpuSeconds(child.pid) ?? 0;
+    const result = await runLoad(request, { ...settings, duration: Number(values.duration) });
+    const after = processCpuSeconds(child.pid) ?? 0;
+    if (result.errors || result.timeouts || result.non2xx) {
+      throw new Error(`${server.spec}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+    }
+    return { cpuMicros: ((after - before) * 1e6) / result.completed, requestsPerSecond: result.requestsPerSecond };
+  } finally {
+    await child.stop();
+  }
+}
+
+const servers = positionals.map(parseServer);
+const runs = servers.map((): Measured[] => []);
+const rounds = Number(values.rounds);
+for (let round = 0; round < rounds; round++) {
+  const shift = round % servers.length;
+  const rotated = [...servers.keys()].map((i) => (i + shift) % servers.length);
+  for (const i of round % 2 ? rotated.reverse() : rotated) runs[i]?.push(await measure(servers[i] as Server));
+  const line = runs.map((r) => `${(r.at(-1) as Measured).cpuMicros.toFixed(1)} µs`).join(' | ');
+  process.stdout.write(`round ${round + 1}/${rounds}: ${line}\n`);
+}
+
+// Runs are pushed in round order, so index r of every server is round r.
+const base = runs[0] as Measured[];
+const quartiles = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return [sorted[Math.floor(sorted.length / 4)] as number, sorted[Math.floor((3 * sorted.length) / 4)] as number];
+};
+const summary = servers.map((server, i) => {
+  const own = runs[i] as Measured[];
+  const differences = own.map((run, r) => run.cpuMicros - (base[r] as Measured).cpuMicros);
+  const ratios = own.map((run, r) => run.requestsPerSecond / (base[r] as Measured).requestsPerSecond);
+  return {
+    server: server.spec,
+    cpuMicrosPerRequest: median(own.map((run) => run.cpuMicros)),
+    pairedCpuDifference: median(differences),
+    pairedCpuDifferenceQuartiles: quartiles(differences),
+    pairedRequestRatio: median(ratios),
+  };
+});
+process.stdout.write('\nserver CPU µs/request (median) | paired difference from the first (median, quartiles) | paired req/s ratio\n');
+for (const s of summary) {
+  const [q1, q3] = s.pairedCpuDifferenceQuartiles.map((q) => q.toFixed(1));
+  process.stdout.write(
+    `${s.cpuMicrosPerRequest.toFixed(1).padStart(6)} | ${s.pairedCpuDifference.toFixed(1).padStart(5)} (${q1}..${q3}) | ${s.pairedRequestRatio.toFixed(3)}  ${s.server}\n`,
+  );
+}
+const file = `bench/results/ab-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, `${JSON.stringify({ settings: values, servers: positionals, runs, summary }, null, 2)}\n`);
+process.stdout.write(`wrote ${file}\n`);
