@@ -3,7 +3,7 @@
  * one run on one machine, each target in its own child process, autocannon as the load
  * generator in this process. Writes bench/results/<timestamp>.json and bench/results/latest.md.
  *
- *   node bench/run.ts [--rounds 5] [--duration 7] [--warmup 2] [--connections 10] [--pipelining 1]
+ *   node bench/run.ts [--rounds 5] [--duration 7] [--slice 1] [--warmup 2] [--connections 10] [--pipelining 1]
  *                     [--only id,id] [--profile] [--strict]
  */
 import { execFileSync } from 'node:child_process';
@@ -13,14 +13,15 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineBusyCpuSeconds, processCpuSeconds, type ServerChild, spawnServer } from './lib/child.ts';
-import { type LoadSettings, runLoad } from './lib/load.ts';
+import { combineSlices, type LoadResult, type LoadSettings, runLoad } from './lib/load.ts';
 import { errorFree, markdown, type RunRecord, ratios, summarise } from './lib/report.ts';
-import { ratioChecks, runOrder, sendOnce, type Target, targets } from './lib/targets.ts';
+import { type LoadRequest, ratioChecks, runOrder, sendOnce, type Target, targets } from './lib/targets.ts';
 
 const usage = `node bench/run.ts [options]
   --rounds <n>        interleaved rounds (default 5)
-  --duration <s>      measured seconds per run (default 7)
-  --warmup <s>        unmeasured seconds before each run (default 2)
+  --duration <s>      measured seconds per target and round (default 7)
+  --slice <s>         seconds of load on one server before moving to the next (default 1)
+  --warmup <s>        unmeasured seconds per server before a round's slices (default 2)
   --connections <n>   autocannon connections, same for every target (default 10)
   --pipelining <n>    autocannon pipelining, same for every target (default 1)
   --only <ids>        comma-separated target ids (default: all)
@@ -33,6 +34,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     duration: { type: 'string', default: '7' },
+    slice: { type: 'string', default: '1' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
     pipelining: { type: 'string', default: '1' },
@@ -60,6 +62,7 @@ function positive(name: string, raw: string, allowZero = false): number {
 
 const rounds = Math.floor(positive('rounds', values.rounds));
 const warmup = positive('warmup', values.warmup, true);
+const slice = positive('slice', values.slice);
 const maxSeconds = positive('max-seconds', values['max-seconds']);
 const settings: LoadSettings = {
   connections: Math.floor(positive('connections', values.connections)),
@@ -97,55 +100,136 @@ function orderOf(round: number): Target[] {
   return round % 2 ? rotated.reverse() : rotated;
 }
 
-let current: ServerChild | undefined;
+const children = new Set<ServerChild>();
 const interrupt = () => {
-  process.stderr.write('\ninterrupted: stopping the current server\n');
-  (current ? current.stop(2000) : Promise.resolve()).finally(() => process.exit(130));
+  process.stderr.write('\ninterrupted: stopping the servers\n');
+  Promise.all([...children].map((child) => child.stop(2000))).finally(() => process.exit(130));
 };
 process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);
 
-async function measure(target: Target, round: number, slot: number): Promise<RunRecord> {
-  const record: RunRecord = { round, slot, target: target.id };
+/** One target's server in a round, and what its slices have added up to so far. */
+interface Live {
+  target: Target;
+  record: RunRecord;
+  child?: ServerChild;
+  request?: LoadRequest;
+  slices: LoadResult[];
+  /** The server's CPU seconds during its slices. */
+  sliceCpuSeconds: number;
+  /** The machine's busy CPU seconds during the server's slices. */
+  machineCpuSeconds: number;
+  /** The server's CPU seconds when the round's slices began, and once they had ended and settled. */
+  cpuAtStart?: number;
+  cpuAtEnd?: number;
+}
+
+function fail(live: Live, error: unknown): void {
+  live.record.failure = error instanceof Error ? error.message : String(error);
+}
+
+/** Starts a target's server, checks its request answers as it should, and warms it up. */
+async function prepare(live: Live, round: number): Promise<void> {
+  const { target } = live;
   const execArgv = values.profile
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target.id}-round${round + 1}.cpuprofile`]
     : [];
-  let child: ServerChild | undefined;
   try {
-    child = await spawnServer({ script: join(serversDir, target.server.script), args: target.server.args, execArgv });
-    current = child;
-    record.startupMs = child.startupMs;
-    const request = await target.prepare(child.url);
-    const before = await sendOnce(request);
+    live.child = await spawnServer({ script: join(serversDir, target.server.script), args: target.server.args, execArgv });
+    children.add(live.child);
+    live.record.startupMs = live.child.startupMs;
+    live.request = await target.prepare(live.child.url);
+    const before = await sendOnce(live.request);
     const problem = target.check(before.status, before.body);
     if (problem) throw new Error(`request check failed before the run: ${problem}`);
-    if (warmup > 0) await runLoad(request, { ...settings, duration: warmup });
+    if (warmup > 0) await runLoad(live.request, { ...settings, duration: warmup });
+  } catch (error) {
+    fail(live, error);
+  }
+}
+
+/** One slice of load on one server, its CPU and the machine's counted alongside. */
+async function measureSlice(live: Live): Promise<void> {
+  const { child, request } = live;
+  if (!child || !request || live.record.failure) return;
+  try {
     const cpuBefore = processCpuSeconds(child.pid);
     const machineBefore = machineBusyCpuSeconds();
-    const result = await runLoad(request, settings);
+    const result = await runLoad(request, { ...settings, duration: slice });
     const cpuAfter = processCpuSeconds(child.pid);
     const machineAfter = machineBusyCpuSeconds();
-    record.result = result;
-    if (cpuBefore !== undefined && cpuAfter !== undefined) {
-      record.serverCpu = (cpuAfter - cpuBefore) / result.duration;
-      if (result.completed > 0) record.serverCpuUsPerRequest = ((cpuAfter - cpuBefore) * 1e6) / result.completed;
-      if (machineBefore !== undefined && machineAfter !== undefined) {
-        // Whatever else ran meanwhile (other people's work): the noise this run suffered.
-        record.otherCpu = Math.max(0, (machineAfter - machineBefore) / result.duration - record.serverCpu - result.loadGeneratorCpu);
-      }
-    }
+    live.slices.push(result);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) live.sliceCpuSeconds += cpuAfter - cpuBefore;
+    if (machineBefore !== undefined && machineAfter !== undefined) live.machineCpuSeconds += machineAfter - machineBefore;
     const exited = child.exited();
     if (exited) throw new Error(`server exited during the run (code ${exited.code}, signal ${exited.signal})\n${child.tail()}`);
-    const after = await sendOnce(request);
-    const afterProblem = target.check(after.status, after.body);
-    if (afterProblem) throw new Error(`request check failed after the run: ${afterProblem}`);
   } catch (error) {
-    record.failure = error instanceof Error ? error.message : String(error);
-  } finally {
-    await child?.stop();
-    current = undefined;
+    fail(live, error);
   }
-  return record;
+}
+
+/** The round's result for one target: its slices combined, its request checked once more. */
+async function finish(live: Live): Promise<void> {
+  const { record, request } = live;
+  if (record.failure || !request || live.slices.length === 0) return;
+  const result = combineSlices(live.slices);
+  record.result = result;
+  record.serverCpu = live.sliceCpuSeconds / result.duration;
+  // Whatever else ran meanwhile (other people's work, the other servers' leftovers): the noise this run suffered.
+  record.otherCpu = Math.max(0, live.machineCpuSeconds / result.duration - record.serverCpu - result.loadGeneratorCpu);
+  // Per request, all of the server's CPU from its first slice on counts, work that ran after a
+  // slice had ended (a WAL checkpoint on another thread, say) included.
+  if (result.completed > 0 && live.cpuAtStart !== undefined && live.cpuAtEnd !== undefined) {
+    record.serverCpuUsPerRequest = ((live.cpuAtEnd - live.cpuAtStart) * 1e6) / result.completed;
+  }
+  try {
+    const after = await sendOnce(request);
+    const problem = live.target.check(after.status, after.body);
+    if (problem) throw new Error(`request check failed after the run: ${problem}`);
+  } catch (error) {
+    fail(live, error);
+  }
+}
+
+const settleMs = 1500;
+
+/**
+ * A round: a fresh server for every target, each warmed up, then the load moves from server to
+ * server in slices of `slice` seconds (in the round's order, then back), until each has had
+ * `duration` seconds. Every target is measured across the whole round, so a machine whose speed
+ * drifts from one second to the next (two runs of 7 s side by side differed by up to 2× here,
+ * 2026-12-07) slows all of them alike instead of whichever ran at the slow moment.
+ */
+async function runRound(round: number, order: readonly Target[]): Promise<Live[]> {
+  const lives: Live[] = order.map((target, slot) => ({
+    target,
+    record: { round, slot, target: target.id },
+    slices: [],
+    sliceCpuSeconds: 0,
+    machineCpuSeconds: 0,
+  }));
+  try {
+    for (const live of lives) await prepare(live, round);
+    const cpuNow = (live: Live) => (live.child ? processCpuSeconds(live.child.pid) : undefined);
+    for (const live of lives) live.cpuAtStart = cpuNow(live);
+    const count = Math.max(1, Math.round(settings.duration / slice));
+    for (let index = 0; index < count; index++) {
+      for (const live of index % 2 ? [...lives].reverse() : lives) await measureSlice(live);
+    }
+    // Long enough for work left behind to have run: the checkpoint thread's interval is 1 s.
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    for (const live of lives) live.cpuAtEnd = cpuNow(live);
+    for (const live of lives) await finish(live);
+  } finally {
+    await Promise.all(
+      lives.map(async ({ child }) => {
+        if (!child) return;
+        await child.stop();
+        children.delete(child);
+      }),
+    );
+  }
+  return lives;
 }
 
 function progressLine(record: RunRecord, label: string): string {
@@ -172,25 +256,23 @@ function gitDescription(): string {
 }
 
 const plannedRuns = rounds * selected.length;
-const perRun = warmup + settings.duration + 2;
+const perRun = warmup + settings.duration * 1.05 + 1;
 process.stdout.write(
-  `Portcullis benchmark: ${selected.length} targets × ${rounds} rounds, ${warmup} s warm-up + ${settings.duration} s measured each, ` +
+  `Portcullis benchmark: ${selected.length} targets × ${rounds} rounds, ${warmup} s warm-up + ${settings.duration} s measured each in ${slice} s slices, ` +
     `${settings.connections} connections, pipelining ${settings.pipelining} (about ${Math.ceil((plannedRuns * perRun) / 60)} min)\n`,
 );
 const loadBefore = loadavg();
 const runs: RunRecord[] = [];
 const notes: string[] = [];
 const deadline = performance.now() + maxSeconds * 1000;
-outer: for (let round = 0; round < rounds; round++) {
-  const order = orderOf(round);
-  for (const [slot, target] of order.entries()) {
-    if (performance.now() > deadline) {
-      notes.push(`Stopped after ${maxSeconds} s (--max-seconds): round ${round + 1} is incomplete.`);
-      break outer;
-    }
-    const record = await measure(target, round, slot);
-    runs.push(record);
-    process.stdout.write(`${progressLine(record, target.id)}\n`);
+for (let round = 0; round < rounds; round++) {
+  if (performance.now() > deadline) {
+    notes.push(`Stopped after ${maxSeconds} s (--max-seconds): ${round} of ${rounds} rounds ran.`);
+    break;
+  }
+  for (const live of await runRound(round, orderOf(round))) {
+    runs.push(live.record);
+    process.stdout.write(`${progressLine(live.record, live.target.id)}\n`);
   }
 }
 const loadAfter = loadavg();
@@ -221,8 +303,8 @@ for (const record of runs.filter((r) => r.failure)) notes.push(`Run failed: roun
 const context = [
   `${startedAt.toISOString()} · ${Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000)} s · commit ${gitDescription()}`,
   `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'} · load average ${loadBefore[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after`,
-  `${rounds} rounds, order rotated (and reversed every other round); ${warmup} s warm-up + ${settings.duration} s measured per run; ${settings.connections} connections, pipelining ${settings.pipelining}; autocannon in the parent, each server in its own process on 127.0.0.1`,
-  'req/s and latency are medians over rounds. A check\'s ratio is the median of its rounds\' ratios, each of two runs that are neighbours in the run order; the ratio of the two medians is shown beside it. CPU columns are CPU time over the measured window (100% = one core): the server child, and "others" = the rest of the machine minus server and load generator. "CPU µs/req" is server CPU per completed request; the CPU-cost ratio compares those (what the req/s ratio would be on an uncontended core).',
+  `${rounds} rounds, each with a fresh server per target, warmed up for ${warmup} s; then the load moves from server to server in ${slice} s slices (in the round's order, then back), ${settings.duration} s per target; order rotated (and reversed every other round); ${settings.connections} connections, pipelining ${settings.pipelining}; autocannon in the parent, each server in its own process on 127.0.0.1`,
+  'req/s is requests over measured time across a round\'s slices, then the median over rounds; latency percentiles are medians over slices and rounds. A check\'s ratio is the median of its rounds\' ratios (both targets measured across the same minute); the ratio of the two medians is shown beside it. CPU columns are CPU time over the measured window (100% = one core): the server child, and "others" = the rest of the machine minus server and load generator. "CPU µs/req" is server CPU (from its first slice to the end of the round, work left after a slice included) per completed request; the CPU-cost ratio compares those (what the req/s ratio would be on an uncontended core).',
 ];
 const table = markdown({ title: 'Portcullis benchmark', context, summaries, ratioResults, notes });
 
@@ -236,7 +318,7 @@ writeFileSync(
       finishedAt,
       commit: gitDescription(),
       machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, loadBefore, loadAfter },
-      settings: { rounds, warmup, ...settings, profile: values.profile },
+      settings: { rounds, warmup, slice, ...settings, profile: values.profile },
       order: Array.from({ length: rounds }, (_, r) => orderOf(r).map((t) => t.id)),
       runs,
       summaries,

@@ -3,6 +3,7 @@
  * (autocannon's own duration, and a watchdog that stops it if it overruns).
  */
 import autocannon, { type Result } from 'autocannon';
+import { median } from './report.ts';
 import type { LoadRequest } from './targets.ts';
 
 export interface LoadSettings {
@@ -69,5 +70,38 @@ export async function runLoad(request: LoadRequest, settings: LoadSettings): Pro
     statusCodes,
     duration: result.duration,
     loadGeneratorCpu: (cpu.user + cpu.system) / 1e6 / wallSeconds,
+  };
+}
+
+/**
+ * One result from the short runs (slices) of one server in a round: counts and time add up,
+ * req/s is requests over time, latency percentiles are the slices' medians (autocannon gives
+ * percentiles, not histograms), and the maximum is the largest.
+ */
+export function combineSlices(slices: readonly LoadResult[]): LoadResult {
+  const sum = (pick: (r: LoadResult) => number) => slices.reduce((total, r) => total + pick(r), 0);
+  const middle = (pick: (r: LoadResult) => number) => median(slices.map(pick));
+  const completed = sum((r) => r.completed);
+  const duration = sum((r) => r.duration);
+  const statusCodes: Record<string, number> = {};
+  for (const slice of slices)
+    for (const [code, count] of Object.entries(slice.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    requestsPerSecond: duration > 0 ? completed / duration : 0,
+    latencyMs: {
+      p50: middle((r) => r.latencyMs.p50),
+      p90: middle((r) => r.latencyMs.p90),
+      p99: middle((r) => r.latencyMs.p99),
+      average: completed > 0 ? sum((r) => r.latencyMs.average * r.completed) / completed : 0,
+      max: Math.max(0, ...slices.map((r) => r.latencyMs.max)),
+    },
+    completed,
+    ok: sum((r) => r.ok),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    statusCodes,
+    duration,
+    loadGeneratorCpu: duration > 0 ? sum((r) => r.loadGeneratorCpu * r.duration) / duration : 0,
   };
 }
