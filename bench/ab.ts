@@ -19,10 +19,10 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processCpuSeconds, spawnServer } from './lib/child.ts';
-import { basicAuthorization, formContentType, issuingClient, jwtApi, opaqueApi, tokenRequestBody } from './lib/fixtures.ts';
+import { jwtApi, opaqueApi } from './lib/fixtures.ts';
 import { runLoad } from './lib/load.ts';
 import { median } from './lib/report.ts';
-import type { LoadRequest } from './lib/targets.ts';
+import { discover, tokenRequest } from './lib/targets.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -61,22 +61,12 @@ function parseServer(spec: string): Server {
   return { spec, execArgv: flags ? flags.split(' ') : [], script, args: args ? args.split(' ') : [], path };
 }
 
-async function endpointOf(url: string, path: string | undefined): Promise<string> {
-  if (path) return `${url}${path}`;
-  const response = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
-  return ((await response.json()) as { token_endpoint: string }).token_endpoint;
-}
-
 /** One run: a fresh server, warmed up, then measured. */
 async function measure(server: Server): Promise<Measured> {
   const child = await spawnServer({ script: server.script, args: server.args, execArgv: server.execArgv });
   try {
-    const request: LoadRequest = {
-      url: await endpointOf(child.url, server.path),
-      method: 'POST',
-      headers: { authorization: basicAuthorization(issuingClient.id, issuingClient.secret), 'content-type': formContentType },
-      body: tokenRequestBody(values.api === 'opaque' ? opaqueApi : jwtApi),
-    };
+    const endpoint = server.path ? `${child.url}${server.path}` : (await discover(child.url)).token_endpoint;
+    const request = tokenRequest(endpoint, values.api === 'opaque' ? opaqueApi : jwtApi);
     const settings = { connections: 10, pipelining: 1, timeout: 5 };
     await runLoad(request, { ...settings, duration: Number(values.warmup) });
     const before = processCpuSeconds(child.pid) ?? 0;

@@ -36,13 +36,15 @@ interface Metadata {
   introspection_endpoint?: string;
 }
 
-async function discover(url: string): Promise<Metadata> {
+/** The server's metadata, by OpenID discovery. */
+export async function discover(url: string): Promise<Metadata> {
   const response = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`discovery at ${url} answered ${response.status}`);
   return (await response.json()) as Metadata;
 }
 
-function tokenRequest(endpoint: string, api: string): LoadRequest {
+/** The benchmark's client-credentials request for `api`, sent to `endpoint`. */
+export function tokenRequest(endpoint: string, api: string): LoadRequest {
   return {
     url: endpoint,
     method: 'POST',
