@@ -61,26 +61,37 @@ function countingStore(): AccessTokenStore & { finds: number } {
 }
 
 describe('cached access-token store', () => {
-  test('recent tokens are answered from memory and the cache stays bounded', async () => {
+  test('an issued token is first read from the database, then answered from memory', async () => {
+    const inner = countingStore();
+    const store = cachedAccessTokenStore(inner, 100);
+    await store.insert(record('t'));
+    assert.equal((await store.find('t'))?.token_hash, 't');
+    assert.equal(inner.finds, 1, 'issuing does not fill the cache');
+    assert.equal((await store.find('t'))?.token_hash, 't');
+    assert.equal(inner.finds, 1, 'the second lookup comes from memory');
+  });
+
+  test('the cache stays bounded: the least recently cached tokens are read from the database again', async () => {
     const inner = countingStore();
     const store = cachedAccessTokenStore(inner, 100);
     for (let i = 0; i < 1000; i++) await store.insert(record(`t${i}`));
+    for (let i = 0; i < 1000; i++) await store.find(`t${i}`);
+    assert.equal(inner.finds, 1000);
     assert.equal((await store.find('t999'))?.token_hash, 't999');
     assert.equal((await store.find('t960'))?.token_hash, 't960');
-    assert.equal(inner.finds, 0, 'the newest tokens come from memory');
-    assert.equal((await store.find('t0'))?.token_hash, 't0', 'an evicted token is read from the database');
-    assert.equal(inner.finds, 1);
+    assert.equal(inner.finds, 1000, 'the latest lookups come from memory');
+    assert.equal((await store.find('t0'))?.token_hash, 't0');
+    assert.equal(inner.finds, 1001, 'an evicted token is read from the database');
   });
 
-  test('a token issued under a grant is first read from the database, which knows whether the grant was withdrawn', async () => {
+  test('a token whose grant was withdrawn after it was cached reads as revoked', async () => {
     const inner = countingStore();
     const store = cachedAccessTokenStore(inner, 100);
     await store.insert(record('late', 'grant-2'));
-    await inner.revokeGrant('grant-2', 7);
+    assert.equal((await store.find('late'))?.revoked_at, null);
+    await store.revokeGrant('grant-2', 7);
     assert.equal((await store.find('late'))?.revoked_at, 7);
-    assert.equal(inner.finds, 1);
-    assert.equal((await store.find('late'))?.revoked_at, 7);
-    assert.equal(inner.finds, 1, 'then it is answered from memory');
+    assert.equal(inner.finds, 2, 'the withdrawal forgot the cached record');
   });
 
   test('revocation, grant revocation and expiry are never hidden by the cache', async () => {
@@ -89,6 +100,7 @@ describe('cached access-token store', () => {
     await store.insert(record('a'));
     await store.insert(record('b', 'grant-1'));
     await store.insert(record('c', 'grant-1'));
+    for (const hash of ['a', 'b', 'c']) assert.equal((await store.find(hash))?.revoked_at, null, 'cached while live');
     assert.equal(await store.revoke('a', 5), true);
     assert.equal((await store.find('a'))?.revoked_at, 5);
     assert.equal(await store.revokeGrant('grant-1', 6), true);
