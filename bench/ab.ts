@@ -4,10 +4,9 @@
  *
  *   node bench/ab.ts [--rounds 16] [--warmup 2] [--duration 3] [--api jwt|opaque] -- <server> <server> …
  *
- * A server is `[node flags|]script[:arg arg][#path]`: `bench/servers/fastify-ceiling.ts:sign`,
- * `../other-checkout/bench/servers/portcullis.ts` (a second checkout, say, at the commit before
- * a change), `--max-semi-space-size=32|bench/servers/portcullis.ts`. The token endpoint is found by
- * discovery unless `#path` names it.
+ * A server is `[node flags|]script[:arg arg][#path]` (lib/server-spec.ts): the ceiling, this
+ * checkout's `bench/servers/portcullis.ts`, a second checkout's at the commit before a change. The
+ * token endpoint is found by discovery unless `#path` names it.
  *
  * Every run starts a fresh server: a server process keeps its speed for its life (its memory
  * layout, its code's placement), and two processes of one tree differed by up to 8 µs per request
@@ -18,11 +17,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { processCpuSeconds, spawnServer } from './lib/child.ts';
-import { jwtApi, opaqueApi } from './lib/fixtures.ts';
+import { processCpuSeconds } from './lib/child.ts';
 import { runLoad } from './lib/load.ts';
 import { median } from './lib/report.ts';
-import { discover, tokenRequest } from './lib/targets.ts';
+import { parseServerSpec, type ServerSpec, startTokenServer } from './lib/server-spec.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,34 +37,15 @@ if (values.help || positionals.length < 2) {
   process.exit(values.help ? 0 : 2);
 }
 
-interface Server {
-  spec: string;
-  execArgv: string[];
-  script: string;
-  args: string[];
-  path: string | undefined;
-}
-
 interface Measured {
   cpuMicros: number;
   requestsPerSecond: number;
 }
 
-/** `[flags|]script[:args][#path]`. */
-function parseServer(spec: string): Server {
-  const [withFlags, path] = spec.split('#') as [string, string | undefined];
-  const bar = withFlags.indexOf('|');
-  const flags = bar < 0 ? '' : withFlags.slice(0, bar);
-  const [script, args] = withFlags.slice(bar + 1).split(':') as [string, string | undefined];
-  return { spec, execArgv: flags ? flags.split(' ') : [], script, args: args ? args.split(' ') : [], path };
-}
-
 /** One run: a fresh server, warmed up, then measured. */
-async function measure(server: Server): Promise<Measured> {
-  const child = await spawnServer({ script: server.script, args: server.args, execArgv: server.execArgv });
+async function measure(server: ServerSpec): Promise<Measured> {
+  const { child, request } = await startTokenServer(server, values.api === 'opaque' ? 'opaque' : 'jwt');
   try {
-    const endpoint = server.path ? `${child.url}${server.path}` : (await discover(child.url)).token_endpoint;
-    const request = tokenRequest(endpoint, values.api === 'opaque' ? opaqueApi : jwtApi);
     const settings = { connections: 10, pipelining: 1, timeout: 5 };
     await runLoad(request, { ...settings, duration: Number(values.warmup) });
     const before = processCpuSeconds(child.pid) ?? 0;
@@ -81,13 +60,13 @@ async function measure(server: Server): Promise<Measured> {
   }
 }
 
-const servers = positionals.map(parseServer);
+const servers = positionals.map(parseServerSpec);
 const runs = servers.map((): Measured[] => []);
 const rounds = Number(values.rounds);
 for (let round = 0; round < rounds; round++) {
   const shift = round % servers.length;
   const rotated = [...servers.keys()].map((i) => (i + shift) % servers.length);
-  for (const i of round % 2 ? rotated.reverse() : rotated) runs[i]?.push(await measure(servers[i] as Server));
+  for (const i of round % 2 ? rotated.reverse() : rotated) runs[i]?.push(await measure(servers[i] as ServerSpec));
   const line = runs.map((r) => `${(r.at(-1) as Measured).cpuMicros.toFixed(1)} µs`).join(' | ');
   process.stdout.write(`round ${round + 1}/${rounds}: ${line}\n`);
 }
