@@ -72,6 +72,13 @@ interface Running {
   child: ServerChild;
   request: LoadRequest;
   completed: number;
+  profile: Profile;
+}
+
+// Before any server starts: without perf there is nothing to record.
+if (spawnSync('perf', ['--version']).error) {
+  process.stderr.write('perf is not installed (Debian: apt-get install linux-perf)\n');
+  process.exit(1);
 }
 
 const api = values.api === 'opaque' ? 'opaque' : 'jwt';
@@ -79,7 +86,7 @@ const running: Running[] = [];
 try {
   for (const spec of positionals) {
     const { child, request } = await startTokenServer(parseServerSpec(spec), api, ['--perf-basic-prof']);
-    running.push({ spec, child, request, completed: 0 });
+    running.push({ spec, child, request, completed: 0, profile: { areas: new Map(), symbols: new Map() } });
     await runLoad(request, { ...settings, duration: 2 });
   }
   const dir = 'bench/results/profiles';
@@ -88,10 +95,6 @@ try {
   const pids = running.map((r) => r.child.pid).join(',');
   const perf = spawn('perf', ['record', '-F', String(samplingHz), '-e', 'cpu-clock', '-o', file, '-p', pids], { stdio: 'ignore' });
   const exited = new Promise((resolve) => perf.once('exit', resolve));
-  perf.once('error', (error) => {
-    process.stderr.write(`perf could not start (${error.message}); install linux-perf\n`);
-    process.exit(1);
-  });
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (let slice = 0; slice < Number(values.slices); slice++) {
     for (const server of slice % 2 ? [...running].reverse() : running) {
@@ -110,21 +113,21 @@ try {
 /** Reads the recording back and prints µs per request by area and by symbol. */
 function report(file: string): void {
   const script = spawnSync('perf', ['script', '-i', file, '-F', 'pid,ip,sym,dso'], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const byServer = new Map(running.map((r): [number, Profile] => [r.child.pid, { areas: new Map(), symbols: new Map() }]));
+  const byPid = new Map(running.map((r) => [r.child.pid, r]));
   const add = (map: Map<string, number>, key: string, micros: number) => map.set(key, (map.get(key) ?? 0) + micros);
   for (const line of script.stdout.split('\n')) {
     const sample = /^\s*(\d+)\s+\S+\s+(.*?)\s+\((.*)\)\s*$/.exec(line);
     if (!sample) continue;
-    const server = running.find((r) => r.child.pid === Number(sample[1]));
+    const server = byPid.get(Number(sample[1]));
     if (!server) continue;
     const [symbol, dso] = [sample[2] as string, sample[3] as string];
     const micros = 1e6 / samplingHz / server.completed;
-    const profile = byServer.get(server.child.pid) as Profile;
+    const { profile } = server;
     const area = areaOf(dso, symbol);
     add(profile.areas, area, micros);
     add(profile.symbols, `${area} | ${symbol}`, micros);
   }
-  const profiles = running.map((r) => byServer.get(r.child.pid) as Profile);
+  const profiles = running.map((r) => r.profile);
   const first = profiles[0] as Profile;
   const names = [...first.areas.keys()].sort((a, b) => (first.areas.get(b) ?? 0) - (first.areas.get(a) ?? 0));
   for (const profile of profiles) for (const name of profile.areas.keys()) if (!names.includes(name)) names.push(name);

@@ -16,7 +16,6 @@ import type { AccessTokenRecord, AccessTokenStore } from './types.ts';
  */
 export function cachedAccessTokenStore(inner: AccessTokenStore, maxEntries = 50_000): AccessTokenStore {
   const cache = new GenerationalCache<AccessTokenRecord>(maxEntries);
-  const remember = (record: AccessTokenRecord) => cache.set(record.token_hash, record);
   return {
     insert(record) {
       return inner.insert(record);
@@ -25,7 +24,7 @@ export function cachedAccessTokenStore(inner: AccessTokenStore, maxEntries = 50_
       const hit = cache.get(tokenHash);
       if (hit) return hit;
       const record = await inner.find(tokenHash);
-      if (record) remember(record);
+      if (record) cache.set(tokenHash, record);
       return record;
     },
     // Forget before and after the write: a lookup between the two may have re-read the row
@@ -71,12 +70,12 @@ class GenerationalCache<V> {
     return this.#young.get(key) ?? this.#old.get(key);
   }
 
+  /** Adds an entry `get` missed; the young generation is looked at first, so a copy left in the old one is never seen. */
   set(key: string, value: V): void {
     if (this.#young.size >= this.#half) {
       this.#old = this.#young;
       this.#young = new Map();
     }
-    this.#old.delete(key);
     this.#young.set(key, value);
   }
 
